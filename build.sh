@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Builds and tests everything with only Rust and the .NET SDK (no pwsh needed).
+#   ./build.sh build   native library, emulator, module folder (out/module), console host (out/host)
+#   ./build.sh run     build, then run the main job (examples/main.ps1) in the hosted engine
+#   ./build.sh test    build, then every test: lint, cargo test, C ABI under valgrind, hosted PowerShell
+# APIMB_PROFILE=release selects an optimised native build (default: debug, shared with cargo test).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+root=$PWD
+profile=${APIMB_PROFILE:-debug}
+cargo_flags=()
+[[ $profile == release ]] && cargo_flags+=(--release)
+target_dir=${CARGO_TARGET_DIR:-$root/target}
+native_dir="$target_dir/$profile"
+
+rid() {
+  local os arch
+  case "$(uname -s)" in Linux) os=linux ;; Darwin) os=osx ;; *) os=win ;; esac
+  case "$(uname -m)" in x86_64|amd64) arch=x64 ;; aarch64|arm64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
+  echo "$os-$arch"
+}
+
+native_file() {
+  case "$(uname -s)" in Linux) echo libapimbackend.so ;; Darwin) echo libapimbackend.dylib ;; *) echo apimbackend.dll ;; esac
+}
+
+step() { printf '\n==> %s\n' "$*"; }
+
+build() {
+  step "cargo build (${profile})"
+  cargo build --workspace "${cargo_flags[@]}"
+
+  step "dotnet build module (netstandard2.0)"
+  dotnet build powershell/ApiManagementBackend -c Release -nologo -v quiet -warnaserror
+  step "assemble out/module/ApiManagementBackend"
+  local module="$root/out/module/ApiManagementBackend"
+  local bin="$target_dir/dotnet/bin/ApiManagementBackend/Release/netstandard2.0"
+  rm -rf "$module"
+  mkdir -p "$module/runtimes/$(rid)/native"
+  cp powershell/ApiManagementBackend/ApiManagementBackend.psd1 "$module/"
+  cp "$bin/ApiManagementBackend.dll" "$module/"
+  for extra in powershell/ApiManagementBackend/*.ps1xml; do [[ -e $extra ]] && cp "$extra" "$module/"; done
+  if [[ -d powershell/ApiManagementBackend/en-US ]]; then cp -r powershell/ApiManagementBackend/en-US "$module/"; fi
+  cp "$native_dir/$(native_file)" "$module/runtimes/$(rid)/native/"
+
+  step "dotnet build console host (out/host)"
+  dotnet build powershell/Host -c Release -nologo -v quiet -warnaserror -o "$root/out/host"
+}
+
+run() {
+  build
+  step "main job: examples/main.ps1"
+  dotnet "$root/out/host/apimhost.dll" --module "$root/out/module/ApiManagementBackend" examples/main.ps1 "$@"
+}
+
+test_all() {
+  build
+  step "cargo fmt --check"
+  cargo fmt --all -- --check
+  step "cargo clippy --all-targets -D warnings"
+  cargo clippy --workspace --all-targets "${cargo_flags[@]}" -- -D warnings
+  step "cargo test"
+  cargo test --workspace "${cargo_flags[@]}"
+
+  step "C ABI tests (gcc, valgrind)"
+  local cbin="$target_dir/ctest"
+  mkdir -p "$cbin"
+  for src in tests/c/*_test.c; do
+    local exe="$cbin/$(basename "${src%.c}")"
+    gcc -std=c11 -Wall -Wextra -Werror -Iinclude -o "$exe" "$src" \
+      -L"$native_dir" -lapimbackend -lpthread -Wl,-rpath,"$native_dir"
+    if command -v valgrind >/dev/null; then
+      valgrind --quiet --error-exitcode=97 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+        --show-leak-kinds=definite,indirect "$exe"
+    else
+      echo "valgrind not found: running $exe without it" >&2
+      "$exe"
+    fi
+  done
+
+  step "hosted PowerShell tests (xunit, System.Management.Automation 7.6.9)"
+  dotnet test powershell/Tests -c Release -nologo -warnaserror --logger "console;verbosity=normal"
+}
+
+case "${1:-build}" in
+  build) build ;;
+  run) shift; run "$@" ;;
+  test) test_all ;;
+  *) echo "usage: $0 [build|run|test]" >&2; exit 2 ;;
+esac

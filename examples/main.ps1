@@ -1,0 +1,2 @@
+# The main job (for now): show which native library the module loaded.
+Get-AzApiManagementBackendLibraryInfo 

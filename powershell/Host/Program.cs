@@ -1,0 +1,107 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+
+namespace ApiManagementBackend.Hosting
+{
+    /// <summary>
+    /// Usage: apimhost [--module &lt;module folder or .psd1&gt;] (&lt;script.ps1&gt; [args...] | -c &lt;script text&gt;)
+    /// Runs the script in a runspace built from InitialSessionState.CreateDefault2(), with the
+    /// module imported first when given. Output is formatted by the engine (Out-Default). The exit
+    /// code is 1 when the script wrote an error or threw, else the script's `exit` code or 0.
+    /// </summary>
+    public static class Program
+    {
+        public static int Main(string[] args)
+        {
+            string module = null;
+            string scriptFile = null;
+            string scriptText = null;
+            var scriptArgs = new List<string>();
+            for (int i = 0; i < args.Length; i++)
+            {
+                if (scriptFile == null && scriptText == null && args[i] == "--module" && i + 1 < args.Length)
+                {
+                    module = args[++i];
+                }
+                else if (scriptFile == null && scriptText == null && args[i] == "-c" && i + 1 < args.Length)
+                {
+                    scriptText = args[++i];
+                }
+                else if (scriptFile == null && scriptText == null)
+                {
+                    scriptFile = args[i];
+                }
+                else
+                {
+                    scriptArgs.Add(args[i]);
+                }
+            }
+            if (scriptFile == null && scriptText == null)
+            {
+                Console.Error.WriteLine("usage: apimhost [--module <path>] (<script.ps1> [args...] | -c <script text>)");
+                return 2;
+            }
+
+            var host = new TextHost(Console.Out, Console.In.ReadLine);
+            InitialSessionState iss = InitialSessionState.CreateDefault2();
+            if (OperatingSystem.IsWindows())
+            {
+                iss.ExecutionPolicy = Microsoft.PowerShell.ExecutionPolicy.Bypass;
+            }
+            using Runspace runspace = RunspaceFactory.CreateRunspace(host, iss);
+            runspace.Open();
+            if (Console.IsOutputRedirected)
+            {
+                // Escape sequences only help a terminal; logs and pipes get plain text.
+                using PowerShell style = PowerShell.Create();
+                style.Runspace = runspace;
+                style.AddScript("if ($PSStyle) { $PSStyle.OutputRendering = 'PlainText' }").Invoke();
+            }
+            using PowerShell ps = PowerShell.Create();
+            ps.Runspace = runspace;
+            Console.CancelKeyPress += (_, e) => { e.Cancel = true; ps.BeginStop(null, null); };
+
+            if (module != null)
+            {
+                ps.AddCommand("Import-Module").AddParameter("Name", Path.GetFullPath(module)).AddParameter("ErrorAction", "Stop");
+                ps.AddStatement();
+            }
+            if (scriptFile != null)
+            {
+                ps.AddCommand(Path.GetFullPath(scriptFile));
+                foreach (string a in scriptArgs) ps.AddArgument(a);
+            }
+            else
+            {
+                ps.AddScript(scriptText);
+            }
+            ps.AddCommand("Out-Default");
+            // Non-output streams are shown as a console shell would show them.
+            ps.Streams.Error.DataAdded += (_, e) => Console.Error.WriteLine(DescribeError(ps.Streams.Error[e.Index]));
+            ps.Streams.Warning.DataAdded += (_, e) => Console.WriteLine("WARNING: " + ps.Streams.Warning[e.Index].Message);
+            ps.Streams.Verbose.DataAdded += (_, e) => Console.WriteLine("VERBOSE: " + ps.Streams.Verbose[e.Index].Message);
+            ps.Streams.Debug.DataAdded += (_, e) => Console.WriteLine("DEBUG: " + ps.Streams.Debug[e.Index].Message);
+            ps.Streams.Information.DataAdded += (_, e) => Console.WriteLine(ps.Streams.Information[e.Index].MessageData);
+            try
+            {
+                ps.Invoke();
+            }
+            catch (RuntimeException ex)
+            {
+                Console.Error.WriteLine(ex.ErrorRecord != null ? DescribeError(ex.ErrorRecord) : "ERROR: " + ex.Message);
+                return 1;
+            }
+            if (ps.HadErrors) return 1;
+            return host.ExitCode ?? 0;
+        }
+
+        private static string DescribeError(ErrorRecord record)
+        {
+            string message = record.ErrorDetails?.Message ?? record.Exception?.Message ?? record.ToString();
+            return "ERROR: " + message + Environment.NewLine + "    FullyQualifiedErrorId: " + record.FullyQualifiedErrorId;
+        }
+    }
+}

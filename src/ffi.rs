@@ -1,0 +1,406 @@
+//! The C ABI. Conventions, which hold for every export:
+//!
+//! * **Errors.** A fallible call returns `apimb_error *`: NULL on success, otherwise an owned
+//!   error object the caller frees with `apimb_error_free`. Results come back through
+//!   out-parameters, which are written only on success.
+//! * **Panics.** Every export runs inside one panic boundary ([`ffi_fallible!`] /
+//!   [`ffi_infallible!`]); a panic becomes an `APIMB_ERROR_KIND_INTERNAL` error and never unwinds
+//!   into the caller.
+//! * **Arguments.** NULL pointers and strings that are not valid UTF-8 are rejected with an
+//!   `APIMB_ERROR_KIND_INVALID_ARGUMENT` error naming the argument.
+//! * **Ownership.** Every `char *` handed out is owned by the caller and freed with
+//!   `apimb_string_free`; every object has its own `*_free`, which accepts NULL. `const char *`
+//!   results of accessors are borrowed from the object and live as long as it does.
+//! * **Threads.** Functions without a handle are thread-safe. Error objects are not shared state.
+
+#![allow(non_camel_case_types)]
+
+use std::ffi::{c_char, CStr, CString};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
+
+use crate::error::{Error, ErrorKind};
+use crate::version;
+
+/// An error returned by a fallible call. Owned by the caller; free with `apimb_error_free`.
+pub struct apimb_error {
+    kind: ErrorKind,
+    code: CString,
+    message: CString,
+    field: Option<CString>,
+    http_status: u16,
+    arm_code: Option<CString>,
+    request_id: Option<CString>,
+    json: CString,
+}
+
+/// Interior NUL bytes cannot cross the ABI in a C string; they are replaced, never truncated.
+fn c_string(s: &str) -> CString {
+    CString::new(s.replace('\0', "\u{FFFD}")).expect("NUL bytes were replaced")
+}
+
+impl From<Error> for apimb_error {
+    fn from(e: Error) -> Self {
+        let json = serde_json::json!({
+            "kind": e.kind as u32,
+            "code": e.code,
+            "message": e.message,
+            "field": e.field,
+            "httpStatus": e.http_status,
+            "armCode": e.arm_code,
+            "target": e.target,
+            "details": e.details,
+            "requestId": e.request_id,
+            "correlationId": e.correlation_id,
+        });
+        apimb_error {
+            kind: e.kind,
+            code: c_string(&e.code),
+            message: c_string(&e.message),
+            field: e.field.as_deref().map(c_string),
+            http_status: e.http_status,
+            arm_code: e.arm_code.as_deref().map(c_string),
+            request_id: e.request_id.as_deref().map(c_string),
+            json: c_string(&json.to_string()),
+        }
+    }
+}
+
+fn into_raw_error(e: Error) -> *mut apimb_error {
+    Box::into_raw(Box::new(apimb_error::from(e)))
+}
+
+fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    format!("internal error in the native library: {what}")
+}
+
+/// Runs `f` inside the panic boundary and turns its outcome into the ABI's error convention.
+pub(crate) fn boundary(f: impl FnOnce() -> Result<(), Error>) -> *mut apimb_error {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(())) => ptr::null_mut(),
+        Ok(Err(e)) => into_raw_error(e),
+        Err(payload) => into_raw_error(Error::internal(panic_message(payload))),
+    }
+}
+
+/// Panic boundary for exports that cannot fail: a panic yields `fallback`.
+pub(crate) fn boundary_value<T>(fallback: T, f: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or(fallback)
+}
+
+/// Wraps the body of a fallible export (returns `*mut apimb_error`).
+macro_rules! ffi_fallible {
+    ($body:block) => {
+        $crate::ffi::boundary(move || -> ::std::result::Result<(), $crate::error::Error> { $body })
+    };
+}
+
+/// Wraps the body of an infallible export; a panic returns the fallback value.
+macro_rules! ffi_infallible {
+    ($fallback:expr, $body:block) => {
+        $crate::ffi::boundary_value($fallback, move || $body)
+    };
+}
+
+/// Borrows a required C string argument as UTF-8.
+///
+/// # Safety
+/// `p` is NULL or points to a NUL-terminated string valid for the duration of the call.
+#[allow(dead_code)] // used by the patch and client exports (next step)
+pub(crate) unsafe fn arg_str<'a>(p: *const c_char, name: &str) -> Result<&'a str, Error> {
+    if p.is_null() {
+        return Err(Error::invalid_argument(
+            name,
+            format!("argument '{name}' is NULL; a NUL-terminated UTF-8 string is required"),
+        ));
+    }
+    CStr::from_ptr(p).to_str().map_err(|e| {
+        Error::invalid_argument(
+            name,
+            format!(
+                "argument '{name}' is not valid UTF-8 (invalid byte at offset {})",
+                e.valid_up_to()
+            ),
+        )
+    })
+}
+
+/// Borrows an optional C string argument: NULL is `None`.
+///
+/// # Safety
+/// As [`arg_str`].
+#[allow(dead_code)] // used by the client exports (next step)
+pub(crate) unsafe fn arg_opt_str<'a>(
+    p: *const c_char,
+    name: &str,
+) -> Result<Option<&'a str>, Error> {
+    if p.is_null() {
+        Ok(None)
+    } else {
+        arg_str(p, name).map(Some)
+    }
+}
+
+/// Checks that an out-parameter is writable.
+pub(crate) fn arg_out<T>(p: *mut T, name: &str) -> Result<(), Error> {
+    if p.is_null() {
+        Err(Error::invalid_argument(
+            name,
+            format!("out-parameter '{name}' is NULL"),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Hands a string to the caller, who frees it with `apimb_string_free`.
+pub(crate) fn out_string(s: &str) -> *mut c_char {
+    c_string(s).into_raw()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Library identity
+// ---------------------------------------------------------------------------------------------
+
+/// The ABI version of this library (`APIMB_ABI_VERSION` at build time). Compare it with the
+/// value your bindings were written for before calling anything else. Never fails; thread-safe.
+#[no_mangle]
+pub extern "C" fn apimb_abi_version() -> u32 {
+    ffi_infallible!(0, { version::APIMB_ABI_VERSION })
+}
+
+/// Writes a JSON object describing this build to `*out_json`: `name`, `version`, `abiVersion`,
+/// `defaultApiVersion`, `rustc`, `target`, `profile`. The caller frees it with
+/// `apimb_string_free`. Thread-safe; does not block.
+///
+/// # Safety
+/// `out_json` is NULL (an error is returned) or a valid pointer to writable storage.
+#[no_mangle]
+pub unsafe extern "C" fn apimb_version_info(out_json: *mut *mut c_char) -> *mut apimb_error {
+    ffi_fallible!({
+        arg_out(out_json, "out_json")?;
+        let json = serde_json::to_string(&version::version_info())
+            .map_err(|e| Error::internal(e.to_string()))?;
+        *out_json = out_string(&json);
+        Ok(())
+    })
+}
+
+/// Frees a string handed out by this library. NULL is ignored.
+///
+/// # Safety
+/// `s` is NULL or a string returned by this library that has not been freed yet.
+#[no_mangle]
+pub unsafe extern "C" fn apimb_string_free(s: *mut c_char) {
+    ffi_infallible!((), {
+        if !s.is_null() {
+            drop(CString::from_raw(s));
+        }
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------
+
+/// Kinds of error, as returned by `apimb_error_kind()`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum apimb_kind {
+    APIMB_ERROR_KIND_NONE = 0,
+    APIMB_ERROR_KIND_INVALID_ARGUMENT = 1,
+    APIMB_ERROR_KIND_VALIDATION = 2,
+    APIMB_ERROR_KIND_AUTHENTICATION = 3,
+    APIMB_ERROR_KIND_PERMISSION_DENIED = 4,
+    APIMB_ERROR_KIND_NOT_FOUND = 5,
+    APIMB_ERROR_KIND_PRECONDITION_FAILED = 6,
+    APIMB_ERROR_KIND_THROTTLED = 7,
+    APIMB_ERROR_KIND_SERVICE = 8,
+    APIMB_ERROR_KIND_TRANSPORT = 9,
+    APIMB_ERROR_KIND_TIMEOUT = 10,
+    APIMB_ERROR_KIND_CANCELLED = 11,
+    APIMB_ERROR_KIND_INTERNAL = 12,
+}
+
+impl From<ErrorKind> for apimb_kind {
+    fn from(k: ErrorKind) -> Self {
+        use apimb_kind::*;
+        match k {
+            ErrorKind::InvalidArgument => APIMB_ERROR_KIND_INVALID_ARGUMENT,
+            ErrorKind::Validation => APIMB_ERROR_KIND_VALIDATION,
+            ErrorKind::Authentication => APIMB_ERROR_KIND_AUTHENTICATION,
+            ErrorKind::PermissionDenied => APIMB_ERROR_KIND_PERMISSION_DENIED,
+            ErrorKind::NotFound => APIMB_ERROR_KIND_NOT_FOUND,
+            ErrorKind::PreconditionFailed => APIMB_ERROR_KIND_PRECONDITION_FAILED,
+            ErrorKind::Throttled => APIMB_ERROR_KIND_THROTTLED,
+            ErrorKind::Service => APIMB_ERROR_KIND_SERVICE,
+            ErrorKind::Transport => APIMB_ERROR_KIND_TRANSPORT,
+            ErrorKind::Timeout => APIMB_ERROR_KIND_TIMEOUT,
+            ErrorKind::Cancelled => APIMB_ERROR_KIND_CANCELLED,
+            ErrorKind::Internal => APIMB_ERROR_KIND_INTERNAL,
+        }
+    }
+}
+
+/// The kind of `err`; `APIMB_ERROR_KIND_NONE` for NULL.
+///
+/// # Safety
+/// `err` is NULL or a live error object.
+#[no_mangle]
+pub unsafe extern "C" fn apimb_error_kind(err: *const apimb_error) -> apimb_kind {
+    ffi_infallible!(apimb_kind::APIMB_ERROR_KIND_INTERNAL, {
+        match err.as_ref() {
+            None => apimb_kind::APIMB_ERROR_KIND_NONE,
+            Some(e) => e.kind.into(),
+        }
+    })
+}
+
+/// The HTTP status the service answered with, 0 when no answer is involved (or `err` is NULL).
+///
+/// # Safety
+/// `err` is NULL or a live error object.
+#[no_mangle]
+pub unsafe extern "C" fn apimb_error_http_status(err: *const apimb_error) -> u16 {
+    ffi_infallible!(0, { err.as_ref().map_or(0, |e| e.http_status) })
+}
+
+fn borrowed(s: Option<&CString>) -> *const c_char {
+    s.map_or(ptr::null(), |s| s.as_ptr())
+}
+
+/// Stable PascalCase code (e.g. `InvalidLength`). Borrowed from `err`; NULL for a NULL `err`.
+///
+/// # Safety
+/// `err` is NULL or a live error object.
+#[no_mangle]
+pub unsafe extern "C" fn apimb_error_code(err: *const apimb_error) -> *const c_char {
+    ffi_infallible!(ptr::null(), { borrowed(err.as_ref().map(|e| &e.code)) })
+}
+
+/// Human-readable message, free of secret values. Borrowed from `err`; NULL for a NULL `err`.
+///
+/// # Safety
+/// `err` is NULL or a live error object.
+#[no_mangle]
+pub unsafe extern "C" fn apimb_error_message(err: *const apimb_error) -> *const c_char {
+    ffi_infallible!(ptr::null(), { borrowed(err.as_ref().map(|e| &e.message)) })
+}
+
+/// JSON path of the offending field or name of the offending argument; NULL when none.
+/// Borrowed from `err`.
+///
+/// # Safety
+/// `err` is NULL or a live error object.
+#[no_mangle]
+pub unsafe extern "C" fn apimb_error_field(err: *const apimb_error) -> *const c_char {
+    ffi_infallible!(ptr::null(), {
+        borrowed(err.as_ref().and_then(|e| e.field.as_ref()))
+    })
+}
+
+/// ARM `error.code` of the service answer; NULL when none. Borrowed from `err`.
+///
+/// # Safety
+/// `err` is NULL or a live error object.
+#[no_mangle]
+pub unsafe extern "C" fn apimb_error_arm_code(err: *const apimb_error) -> *const c_char {
+    ffi_infallible!(ptr::null(), {
+        borrowed(err.as_ref().and_then(|e| e.arm_code.as_ref()))
+    })
+}
+
+/// `x-ms-request-id` of the service answer; NULL when none. Borrowed from `err`.
+///
+/// # Safety
+/// `err` is NULL or a live error object.
+#[no_mangle]
+pub unsafe extern "C" fn apimb_error_request_id(err: *const apimb_error) -> *const c_char {
+    ffi_infallible!(ptr::null(), {
+        borrowed(err.as_ref().and_then(|e| e.request_id.as_ref()))
+    })
+}
+
+/// Every field of `err` as one JSON object (`kind`, `code`, `message`, `field`, `httpStatus`,
+/// `armCode`, `target`, `details`, `requestId`, `correlationId`). Borrowed from `err`; NULL for
+/// a NULL `err`.
+///
+/// # Safety
+/// `err` is NULL or a live error object.
+#[no_mangle]
+pub unsafe extern "C" fn apimb_error_json(err: *const apimb_error) -> *const c_char {
+    ffi_infallible!(ptr::null(), { borrowed(err.as_ref().map(|e| &e.json)) })
+}
+
+/// Frees an error object. NULL is ignored.
+///
+/// # Safety
+/// `err` is NULL or an error returned by this library that has not been freed yet.
+#[no_mangle]
+pub unsafe extern "C" fn apimb_error_free(err: *mut apimb_error) {
+    ffi_infallible!((), {
+        if !err.is_null() {
+            drop(Box::from_raw(err));
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn panic_inside_boundary_becomes_internal_error() {
+        let err = boundary(|| panic!("boom"));
+        assert!(!err.is_null());
+        unsafe {
+            assert_eq!(apimb_error_kind(err), apimb_kind::APIMB_ERROR_KIND_INTERNAL);
+            let msg = CStr::from_ptr(apimb_error_message(err)).to_str().unwrap();
+            assert!(msg.contains("boom"), "{msg}");
+            apimb_error_free(err);
+        }
+    }
+
+    #[test]
+    fn null_and_bad_utf8_arguments_are_rejected_with_the_argument_name() {
+        unsafe {
+            let e = arg_str(ptr::null(), "fields_json").unwrap_err();
+            assert_eq!(e.kind, ErrorKind::InvalidArgument);
+            assert_eq!(e.field.as_deref(), Some("fields_json"));
+            let bad = [0x66u8, 0xff, 0xfe, 0];
+            let e = arg_str(bad.as_ptr().cast(), "endpoint").unwrap_err();
+            assert!(e.message.contains("not valid UTF-8"), "{}", e.message);
+            assert!(e.message.contains("offset 1"), "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn version_info_is_json_with_abi_version() {
+        let mut out: *mut c_char = ptr::null_mut();
+        unsafe {
+            assert!(apimb_version_info(&mut out).is_null());
+            let v: serde_json::Value =
+                serde_json::from_str(CStr::from_ptr(out).to_str().unwrap()).unwrap();
+            assert_eq!(v["abiVersion"], version::APIMB_ABI_VERSION);
+            assert_eq!(v["defaultApiVersion"], "2024-05-01");
+            apimb_string_free(out);
+            let err = apimb_version_info(ptr::null_mut());
+            assert_eq!(
+                CStr::from_ptr(apimb_error_field(err)).to_str().unwrap(),
+                "out_json"
+            );
+            apimb_error_free(err);
+        }
+    }
+
+    #[test]
+    fn interior_nul_is_replaced_not_truncated() {
+        let e = apimb_error::from(Error::internal("a\0b"));
+        assert_eq!(e.message.to_str().unwrap(), "a\u{FFFD}b");
+    }
+}
