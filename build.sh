@@ -34,7 +34,8 @@ build() {
   dotnet build powershell/ApiManagementBackend -c Release -nologo -v quiet -warnaserror
   step "assemble out/module/ApiManagementBackend"
   local module="$root/out/module/ApiManagementBackend"
-  local bin="$target_dir/dotnet/bin/ApiManagementBackend/Release/netstandard2.0"
+  # Directory.Build.props puts .NET output under <repo>/target/dotnet whatever CARGO_TARGET_DIR is.
+  local bin="$root/target/dotnet/bin/ApiManagementBackend/Release/netstandard2.0"
   rm -rf "$module"
   mkdir -p "$module/runtimes/$(rid)/native"
   cp powershell/ApiManagementBackend/ApiManagementBackend.psd1 "$module/"
