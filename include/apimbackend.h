@@ -19,6 +19,12 @@
 #include <stddef.h>
 #include <stdbool.h>
 
+// At most this many certificate ids or thumbprints (spec: maxItems 32).
+#define MAX_CERTIFICATES 32
+
+// The schema allows 15 rules; the service accepts one.
+#define MAX_CIRCUIT_BREAKER_RULES 1
+
 // Incremented on every incompatible change of the C ABI. Callers compare it at load time.
 #define APIMB_ABI_VERSION 1
 
@@ -42,6 +48,10 @@ typedef enum apimb_kind {
 // An error returned by a fallible call. Owned by the caller; free with `apimb_error_free`.
 typedef struct apimb_error apimb_error;
 
+// A validated PATCH body (JSON merge patch of a backend). Immutable; may be shared between
+// threads for reading. Free with `apimb_patch_free`.
+typedef struct apimb_patch apimb_patch;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -63,6 +73,55 @@ struct apimb_error *apimb_version_info(char **out_json);
 // # Safety
 // `s` is NULL or a string returned by this library that has not been freed yet.
 void apimb_string_free(char *s);
+
+// Parses and validates the fields to change, given as JSON in the shape of the spec's
+// `BackendUpdateParameters`: `{"properties": {"description": "x", "proxy": null}}`. A value sets
+// a field, `null` removes it on the service, a field left out is left alone. A header or query
+// value may be a string (read as a one-element list). Nothing is sent.
+//
+// On success `*out_patch` receives a new patch. On failure the error has kind
+// `APIMB_ERROR_KIND_VALIDATION` (code such as `InvalidLength`, `field` the JSON path) or
+// `APIMB_ERROR_KIND_INVALID_ARGUMENT` (NULL, bad UTF-8, code `InvalidJson`). Error texts never
+// contain secret values. Thread-safe; does not block.
+//
+// Why JSON in rather than one setter per field: the update has ~40 nested fields, each of which
+// can be absent, null or set; one JSON document keeps the ABI small and lets every binding build
+// the description with its own JSON writer.
+//
+// # Safety
+// `fields_json` is NULL or a NUL-terminated string; `out_patch` is NULL or writable.
+struct apimb_error *apimb_patch_build(const char *fields_json, struct apimb_patch **out_patch);
+
+// Writes the patch body with every secret (proxy password, authorization parameter, header and
+// query values) replaced by `***REDACTED***`: what -WhatIf and -Verbose show. The caller frees
+// `*out_json` with `apimb_string_free`.
+//
+// # Safety
+// `patch` is NULL or a live patch; `out_json` is NULL or writable.
+struct apimb_error *apimb_patch_preview(const struct apimb_patch *patch, char **out_json);
+
+// Writes the exact body that would be sent, **secrets included**: for callers that send it by
+// their own means. Never log it. The caller frees `*out_json` with `apimb_string_free`.
+//
+// # Safety
+// `patch` is NULL or a live patch; `out_json` is NULL or writable.
+struct apimb_error *apimb_patch_body(const struct apimb_patch *patch, char **out_json);
+
+// Frees a patch. NULL is ignored.
+//
+// # Safety
+// `patch` is NULL or a patch from `apimb_patch_build` that has not been freed yet.
+void apimb_patch_free(struct apimb_patch *patch);
+
+// Validates where a backend lives, given as JSON `{"subscriptionId", "resourceGroupName",
+// "serviceName", "backendId"?}`: a GUID subscription, ARM's resource group rules, the spec's
+// service name pattern (1-50) and a backend id of 1-80 characters. On success, writes the
+// resource path (`/subscriptions/.../backends[/id]`) to `*out_path` (free with
+// `apimb_string_free`). Thread-safe; does not block.
+//
+// # Safety
+// `target_json` is NULL or a NUL-terminated string; `out_path` is NULL or writable.
+struct apimb_error *apimb_target_validate(const char *target_json, char **out_path);
 
 // The kind of `err`; `APIMB_ERROR_KIND_NONE` for NULL.
 //

@@ -20,6 +20,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 
 use crate::error::{Error, ErrorKind};
+use crate::patch::BackendPatch;
+use crate::validate::BackendTarget;
 use crate::version;
 
 /// An error returned by a fallible call. Owned by the caller; free with `apimb_error_free`.
@@ -111,7 +113,6 @@ macro_rules! ffi_infallible {
 ///
 /// # Safety
 /// `p` is NULL or points to a NUL-terminated string valid for the duration of the call.
-#[allow(dead_code)] // used by the patch and client exports (next step)
 pub(crate) unsafe fn arg_str<'a>(p: *const c_char, name: &str) -> Result<&'a str, Error> {
     if p.is_null() {
         return Err(Error::invalid_argument(
@@ -202,6 +203,140 @@ pub unsafe extern "C" fn apimb_string_free(s: *mut c_char) {
             drop(CString::from_raw(s));
         }
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Patches and targets
+// ---------------------------------------------------------------------------------------------
+
+/// A validated PATCH body (JSON merge patch of a backend). Immutable; may be shared between
+/// threads for reading. Free with `apimb_patch_free`.
+pub struct apimb_patch {
+    patch: BackendPatch,
+}
+
+/// Parses and validates the fields to change, given as JSON in the shape of the spec's
+/// `BackendUpdateParameters`: `{"properties": {"description": "x", "proxy": null}}`. A value sets
+/// a field, `null` removes it on the service, a field left out is left alone. A header or query
+/// value may be a string (read as a one-element list). Nothing is sent.
+///
+/// On success `*out_patch` receives a new patch. On failure the error has kind
+/// `APIMB_ERROR_KIND_VALIDATION` (code such as `InvalidLength`, `field` the JSON path) or
+/// `APIMB_ERROR_KIND_INVALID_ARGUMENT` (NULL, bad UTF-8, code `InvalidJson`). Error texts never
+/// contain secret values. Thread-safe; does not block.
+///
+/// Why JSON in rather than one setter per field: the update has ~40 nested fields, each of which
+/// can be absent, null or set; one JSON document keeps the ABI small and lets every binding build
+/// the description with its own JSON writer.
+///
+/// # Safety
+/// `fields_json` is NULL or a NUL-terminated string; `out_patch` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn apimb_patch_build(
+    fields_json: *const c_char,
+    out_patch: *mut *mut apimb_patch,
+) -> *mut apimb_error {
+    ffi_fallible!({
+        arg_out(out_patch, "out_patch")?;
+        let json = arg_str(fields_json, "fields_json")?;
+        let patch = BackendPatch::from_json(json)?;
+        *out_patch = Box::into_raw(Box::new(apimb_patch { patch }));
+        Ok(())
+    })
+}
+
+/// Writes the patch body with every secret (proxy password, authorization parameter, header and
+/// query values) replaced by `***REDACTED***`: what -WhatIf and -Verbose show. The caller frees
+/// `*out_json` with `apimb_string_free`.
+///
+/// # Safety
+/// `patch` is NULL or a live patch; `out_json` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn apimb_patch_preview(
+    patch: *const apimb_patch,
+    out_json: *mut *mut c_char,
+) -> *mut apimb_error {
+    ffi_fallible!({
+        arg_out(out_json, "out_json")?;
+        let patch = arg_ref(patch, "patch")?;
+        *out_json = out_string(&patch.patch.preview_json());
+        Ok(())
+    })
+}
+
+/// Writes the exact body that would be sent, **secrets included**: for callers that send it by
+/// their own means. Never log it. The caller frees `*out_json` with `apimb_string_free`.
+///
+/// # Safety
+/// `patch` is NULL or a live patch; `out_json` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn apimb_patch_body(
+    patch: *const apimb_patch,
+    out_json: *mut *mut c_char,
+) -> *mut apimb_error {
+    ffi_fallible!({
+        arg_out(out_json, "out_json")?;
+        let patch = arg_ref(patch, "patch")?;
+        *out_json = out_string(&patch.patch.body_json());
+        Ok(())
+    })
+}
+
+/// Frees a patch. NULL is ignored.
+///
+/// # Safety
+/// `patch` is NULL or a patch from `apimb_patch_build` that has not been freed yet.
+#[no_mangle]
+pub unsafe extern "C" fn apimb_patch_free(patch: *mut apimb_patch) {
+    ffi_infallible!((), {
+        if !patch.is_null() {
+            drop(Box::from_raw(patch));
+        }
+    })
+}
+
+/// Validates where a backend lives, given as JSON `{"subscriptionId", "resourceGroupName",
+/// "serviceName", "backendId"?}`: a GUID subscription, ARM's resource group rules, the spec's
+/// service name pattern (1-50) and a backend id of 1-80 characters. On success, writes the
+/// resource path (`/subscriptions/.../backends[/id]`) to `*out_path` (free with
+/// `apimb_string_free`). Thread-safe; does not block.
+///
+/// # Safety
+/// `target_json` is NULL or a NUL-terminated string; `out_path` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn apimb_target_validate(
+    target_json: *const c_char,
+    out_path: *mut *mut c_char,
+) -> *mut apimb_error {
+    ffi_fallible!({
+        arg_out(out_path, "out_path")?;
+        let target = parse_target(arg_str(target_json, "target_json")?)?;
+        *out_path = out_string(&target.path());
+        Ok(())
+    })
+}
+
+pub(crate) fn parse_target(json: &str) -> Result<BackendTarget, Error> {
+    let target: BackendTarget = serde_json::from_str(json).map_err(|e| {
+        Error::invalid_argument(
+            "target_json",
+            format!(
+                "'target_json' must be a JSON object with subscriptionId, resourceGroupName, serviceName and optionally backendId ({}).",
+                e
+            ),
+        )
+    })?;
+    target.validate()?;
+    Ok(target)
+}
+
+/// Borrows a required object argument.
+///
+/// # Safety
+/// `p` is NULL or points to a live object of type `T`.
+pub(crate) unsafe fn arg_ref<'a, T>(p: *const T, name: &str) -> Result<&'a T, Error> {
+    p.as_ref()
+        .ok_or_else(|| Error::invalid_argument(name, format!("argument '{name}' is NULL")))
 }
 
 // ---------------------------------------------------------------------------------------------
