@@ -19,6 +19,14 @@
 #include <stddef.h>
 #include <stdbool.h>
 
+#define OFF 0
+
+#define ERROR 1
+
+#define INFO 2
+
+#define DEBUG 3
+
 // At most this many certificate ids or thumbprints (spec: maxItems 32).
 #define MAX_CERTIFICATES 32
 
@@ -44,6 +52,15 @@ typedef enum apimb_kind {
   APIMB_ERROR_KIND_CANCELLED = 11,
   APIMB_ERROR_KIND_INTERNAL = 12,
 } apimb_kind;
+
+// A cancellation token. `apimb_cancel_trigger` may be called from any thread, at any time;
+// operations given the token end promptly with `APIMB_ERROR_KIND_CANCELLED`.
+typedef struct apimb_cancel apimb_cancel;
+
+// A connection to Azure Resource Manager (or the emulator) with its credentials, retry and
+// timeout settings. Thread-safe: one client may run many operations at once from many threads.
+// Free with `apimb_client_free` once no operation uses it.
+typedef struct apimb_client apimb_client;
 
 // An error returned by a fallible call. Owned by the caller; free with `apimb_error_free`.
 typedef struct apimb_error apimb_error;
@@ -122,6 +139,122 @@ void apimb_patch_free(struct apimb_patch *patch);
 // # Safety
 // `target_json` is NULL or a NUL-terminated string; `out_path` is NULL or writable.
 struct apimb_error *apimb_target_validate(const char *target_json, char **out_path);
+
+// Creates a client from JSON options (every field optional):
+// `endpoint` (URL; https, or http on loopback), `cloud` (`AzureCloud`, `AzureChinaCloud`,
+// `AzureUSGovernment`), `apiVersion` (default `2024-05-01`), `accessToken` (used as is),
+// `credentialSources` (subset of `environment`, `workloadIdentity`, `managedIdentity`,
+// `azureCli`, tried in that order when no token is given), `authorityHost` (Entra ID host of a
+// custom cloud), `caCertificateFile` (extra PEM CA to trust), `userAgent` (caller's product
+// token), `retry` {`maxRetries`, `initialDelayMs`, `maxDelayMs`, `connectTimeoutMs`,
+// `tryTimeoutMs`, `totalTimeoutMs`}. Does not contact the service. The access token is held
+// in memory that is zeroized when the client is freed.
+//
+// # Safety
+// `options_json` is NULL or a NUL-terminated string; `out_client` is NULL or writable.
+struct apimb_error *apimb_client_new(const char *options_json, struct apimb_client **out_client);
+
+// Frees a client. NULL is ignored. No operation may be running on it.
+//
+// # Safety
+// `client` is NULL or a client from `apimb_client_new` that has not been freed yet.
+void apimb_client_free(struct apimb_client *client);
+
+// Writes the client's counters as JSON (`attempts`, `retries`, `throttled`) to `*out_json`.
+//
+// # Safety
+// `client` is NULL or live; `out_json` is NULL or writable.
+struct apimb_error *apimb_client_stats(const struct apimb_client *client, char **out_json);
+
+// Creates a cancellation token. Never fails; free with `apimb_cancel_free`.
+struct apimb_cancel *apimb_cancel_new(void);
+
+// Raises the token: operations using it stop promptly. Thread-safe; NULL is ignored.
+//
+// # Safety
+// `cancel` is NULL or a live token.
+void apimb_cancel_trigger(const struct apimb_cancel *cancel);
+
+// Frees a token. NULL is ignored. No operation may still be using it.
+//
+// # Safety
+// `cancel` is NULL or a token from `apimb_cancel_new` that has not been freed yet.
+void apimb_cancel_free(struct apimb_cancel *cancel);
+
+// Sends the patch to `PATCH .../backends/{backendId}` with `If-Match: *`, or `if_match` when not
+// NULL (an ETag from a GET: the update then fails with `APIMB_ERROR_KIND_PRECONDITION_FAILED`
+// if the backend changed since). Retries transient failures. **Blocks** until done, failed or
+// cancelled (`cancel` may be NULL). On success writes the updated backend (BackendContract JSON)
+// to `*out_json` and its ETag (or NULL) to `*out_etag` when `out_etag` is not NULL; free both
+// with `apimb_string_free`. `target_json` is as for `apimb_target_validate` and needs a
+// `backendId`.
+//
+// # Safety
+// Pointers are NULL or valid as described; `client` and `patch` stay live during the call.
+struct apimb_error *apimb_backend_update(const struct apimb_client *client,
+                                         const char *target_json,
+                                         const struct apimb_patch *patch,
+                                         const char *if_match,
+                                         const struct apimb_cancel *cancel,
+                                         char **out_json,
+                                         char **out_etag);
+
+// `GET .../backends/{backendId}`: writes the backend JSON and its ETag. Blocks; see
+// `apimb_backend_update` for the arguments.
+//
+// # Safety
+// Pointers are NULL or valid as described.
+struct apimb_error *apimb_backend_get(const struct apimb_client *client,
+                                      const char *target_json,
+                                      const struct apimb_cancel *cancel,
+                                      char **out_json,
+                                      char **out_etag);
+
+// `GET .../backends`, following every nextLink: writes a JSON array of backends. Blocks.
+// `target_json` needs no `backendId`.
+//
+// # Safety
+// Pointers are NULL or valid as described.
+struct apimb_error *apimb_backend_list(const struct apimb_client *client,
+                                       const char *target_json,
+                                       const struct apimb_cancel *cancel,
+                                       char **out_json);
+
+// `PUT .../backends/{backendId}` with a whole backend (`{"properties": {...}}`): creates it, or
+// replaces it. `if_match` NULL sends none (create or replace); `*` or an ETag demands that it
+// exists (and is unchanged). Blocks; writes the backend JSON and its ETag.
+//
+// # Safety
+// Pointers are NULL or valid as described.
+struct apimb_error *apimb_backend_put(const struct apimb_client *client,
+                                      const char *target_json,
+                                      const char *backend_json,
+                                      const char *if_match,
+                                      const struct apimb_cancel *cancel,
+                                      char **out_json,
+                                      char **out_etag);
+
+// `DELETE .../backends/{backendId}` with `If-Match: *` or `if_match`. Blocks. Writes whether
+// the backend existed to `*out_existed` when that is not NULL.
+//
+// # Safety
+// Pointers are NULL or valid as described.
+struct apimb_error *apimb_backend_delete(const struct apimb_client *client,
+                                         const char *target_json,
+                                         const char *if_match,
+                                         const struct apimb_cancel *cancel,
+                                         bool *out_existed);
+
+// Sets what the library records: 0 off (default), 1 errors, 2 each request and answer, 3 also
+// retries and pacing. Log lines never hold bodies, header values or tokens. Thread-safe.
+void apimb_log_set_level(uint8_t level);
+
+// Takes the recorded lines (oldest first) as a JSON array of strings into `*out_json`; the
+// buffer keeps the last 2000 lines. Thread-safe.
+//
+// # Safety
+// `out_json` is NULL or writable.
+struct apimb_error *apimb_log_drain(char **out_json);
 
 // The kind of `err`; `APIMB_ERROR_KIND_NONE` for NULL.
 //

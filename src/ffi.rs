@@ -19,8 +19,10 @@ use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 
+use crate::client::{ArmClient, BackendResponse, ClientOptions};
 use crate::error::{Error, ErrorKind};
 use crate::patch::BackendPatch;
+use crate::transport::CancelToken;
 use crate::validate::BackendTarget;
 use crate::version;
 
@@ -135,7 +137,6 @@ pub(crate) unsafe fn arg_str<'a>(p: *const c_char, name: &str) -> Result<&'a str
 ///
 /// # Safety
 /// As [`arg_str`].
-#[allow(dead_code)] // used by the client exports (next step)
 pub(crate) unsafe fn arg_opt_str<'a>(
     p: *const c_char,
     name: &str,
@@ -328,6 +329,318 @@ pub(crate) fn parse_target(json: &str) -> Result<BackendTarget, Error> {
     })?;
     target.validate()?;
     Ok(target)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Clients, cancellation and operations
+// ---------------------------------------------------------------------------------------------
+
+/// A connection to Azure Resource Manager (or the emulator) with its credentials, retry and
+/// timeout settings. Thread-safe: one client may run many operations at once from many threads.
+/// Free with `apimb_client_free` once no operation uses it.
+pub struct apimb_client {
+    client: ArmClient,
+}
+
+/// A cancellation token. `apimb_cancel_trigger` may be called from any thread, at any time;
+/// operations given the token end promptly with `APIMB_ERROR_KIND_CANCELLED`.
+pub struct apimb_cancel {
+    token: CancelToken,
+}
+
+/// Creates a client from JSON options (every field optional):
+/// `endpoint` (URL; https, or http on loopback), `cloud` (`AzureCloud`, `AzureChinaCloud`,
+/// `AzureUSGovernment`), `apiVersion` (default `2024-05-01`), `accessToken` (used as is),
+/// `credentialSources` (subset of `environment`, `workloadIdentity`, `managedIdentity`,
+/// `azureCli`, tried in that order when no token is given), `authorityHost` (Entra ID host of a
+/// custom cloud), `caCertificateFile` (extra PEM CA to trust), `userAgent` (caller's product
+/// token), `retry` {`maxRetries`, `initialDelayMs`, `maxDelayMs`, `connectTimeoutMs`,
+/// `tryTimeoutMs`, `totalTimeoutMs`}. Does not contact the service. The access token is held
+/// in memory that is zeroized when the client is freed.
+///
+/// # Safety
+/// `options_json` is NULL or a NUL-terminated string; `out_client` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn apimb_client_new(
+    options_json: *const c_char,
+    out_client: *mut *mut apimb_client,
+) -> *mut apimb_error {
+    ffi_fallible!({
+        arg_out(out_client, "out_client")?;
+        let json = arg_str(options_json, "options_json")?;
+        // Serde errors are generic here: the options carry a token that must not be echoed.
+        let options: ClientOptions = serde_json::from_str(json).map_err(|e| {
+            let what = if e.is_data() {
+                let msg = e.to_string();
+                match msg.strip_prefix("unknown field `") {
+                    Some(rest) => format!(
+                        "unknown option '{}'",
+                        rest.split('`').next().unwrap_or_default()
+                    ),
+                    None => format!(
+                        "an option has the wrong type (line {}, column {})",
+                        e.line(),
+                        e.column()
+                    ),
+                }
+            } else {
+                format!("not valid JSON (line {}, column {})", e.line(), e.column())
+            };
+            Error::invalid_argument("options_json", format!("'options_json' is invalid: {what}"))
+        })?;
+        let client = ArmClient::new(options)?;
+        *out_client = Box::into_raw(Box::new(apimb_client { client }));
+        Ok(())
+    })
+}
+
+/// Frees a client. NULL is ignored. No operation may be running on it.
+///
+/// # Safety
+/// `client` is NULL or a client from `apimb_client_new` that has not been freed yet.
+#[no_mangle]
+pub unsafe extern "C" fn apimb_client_free(client: *mut apimb_client) {
+    ffi_infallible!((), {
+        if !client.is_null() {
+            drop(Box::from_raw(client));
+        }
+    })
+}
+
+/// Writes the client's counters as JSON (`attempts`, `retries`, `throttled`) to `*out_json`.
+///
+/// # Safety
+/// `client` is NULL or live; `out_json` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn apimb_client_stats(
+    client: *const apimb_client,
+    out_json: *mut *mut c_char,
+) -> *mut apimb_error {
+    ffi_fallible!({
+        arg_out(out_json, "out_json")?;
+        let stats = &arg_ref(client, "client")?.client.transport.stats;
+        use std::sync::atomic::Ordering::Relaxed;
+        let json = serde_json::json!({
+            "attempts": stats.attempts.load(Relaxed),
+            "retries": stats.retries.load(Relaxed),
+            "throttled": stats.throttled.load(Relaxed),
+        });
+        *out_json = out_string(&json.to_string());
+        Ok(())
+    })
+}
+
+/// Creates a cancellation token. Never fails; free with `apimb_cancel_free`.
+#[no_mangle]
+pub extern "C" fn apimb_cancel_new() -> *mut apimb_cancel {
+    ffi_infallible!(ptr::null_mut(), {
+        Box::into_raw(Box::new(apimb_cancel {
+            token: CancelToken::new(),
+        }))
+    })
+}
+
+/// Raises the token: operations using it stop promptly. Thread-safe; NULL is ignored.
+///
+/// # Safety
+/// `cancel` is NULL or a live token.
+#[no_mangle]
+pub unsafe extern "C" fn apimb_cancel_trigger(cancel: *const apimb_cancel) {
+    ffi_infallible!((), {
+        if let Some(c) = cancel.as_ref() {
+            c.token.cancel();
+        }
+    })
+}
+
+/// Frees a token. NULL is ignored. No operation may still be using it.
+///
+/// # Safety
+/// `cancel` is NULL or a token from `apimb_cancel_new` that has not been freed yet.
+#[no_mangle]
+pub unsafe extern "C" fn apimb_cancel_free(cancel: *mut apimb_cancel) {
+    ffi_infallible!((), {
+        if !cancel.is_null() {
+            drop(Box::from_raw(cancel));
+        }
+    })
+}
+
+unsafe fn cancel_token(cancel: *const apimb_cancel) -> CancelToken {
+    cancel.as_ref().map(|c| c.token.clone()).unwrap_or_default()
+}
+
+unsafe fn write_backend(
+    resp: BackendResponse,
+    out_json: *mut *mut c_char,
+    out_etag: *mut *mut c_char,
+) {
+    *out_json = out_string(&resp.json);
+    if !out_etag.is_null() {
+        *out_etag = resp.etag.as_deref().map_or(ptr::null_mut(), out_string);
+    }
+}
+
+/// Sends the patch to `PATCH .../backends/{backendId}` with `If-Match: *`, or `if_match` when not
+/// NULL (an ETag from a GET: the update then fails with `APIMB_ERROR_KIND_PRECONDITION_FAILED`
+/// if the backend changed since). Retries transient failures. **Blocks** until done, failed or
+/// cancelled (`cancel` may be NULL). On success writes the updated backend (BackendContract JSON)
+/// to `*out_json` and its ETag (or NULL) to `*out_etag` when `out_etag` is not NULL; free both
+/// with `apimb_string_free`. `target_json` is as for `apimb_target_validate` and needs a
+/// `backendId`.
+///
+/// # Safety
+/// Pointers are NULL or valid as described; `client` and `patch` stay live during the call.
+#[no_mangle]
+pub unsafe extern "C" fn apimb_backend_update(
+    client: *const apimb_client,
+    target_json: *const c_char,
+    patch: *const apimb_patch,
+    if_match: *const c_char,
+    cancel: *const apimb_cancel,
+    out_json: *mut *mut c_char,
+    out_etag: *mut *mut c_char,
+) -> *mut apimb_error {
+    ffi_fallible!({
+        arg_out(out_json, "out_json")?;
+        let client = &arg_ref(client, "client")?.client;
+        let target = parse_target(arg_str(target_json, "target_json")?)?;
+        let patch = &arg_ref(patch, "patch")?.patch;
+        let if_match = arg_opt_str(if_match, "if_match")?;
+        let cancel = cancel_token(cancel);
+        let resp = crate::runtime::block_on(client.update(&target, patch, if_match, &cancel))?;
+        write_backend(resp, out_json, out_etag);
+        Ok(())
+    })
+}
+
+/// `GET .../backends/{backendId}`: writes the backend JSON and its ETag. Blocks; see
+/// `apimb_backend_update` for the arguments.
+///
+/// # Safety
+/// Pointers are NULL or valid as described.
+#[no_mangle]
+pub unsafe extern "C" fn apimb_backend_get(
+    client: *const apimb_client,
+    target_json: *const c_char,
+    cancel: *const apimb_cancel,
+    out_json: *mut *mut c_char,
+    out_etag: *mut *mut c_char,
+) -> *mut apimb_error {
+    ffi_fallible!({
+        arg_out(out_json, "out_json")?;
+        let client = &arg_ref(client, "client")?.client;
+        let target = parse_target(arg_str(target_json, "target_json")?)?;
+        let cancel = cancel_token(cancel);
+        let resp = crate::runtime::block_on(client.get(&target, &cancel))?;
+        write_backend(resp, out_json, out_etag);
+        Ok(())
+    })
+}
+
+/// `GET .../backends`, following every nextLink: writes a JSON array of backends. Blocks.
+/// `target_json` needs no `backendId`.
+///
+/// # Safety
+/// Pointers are NULL or valid as described.
+#[no_mangle]
+pub unsafe extern "C" fn apimb_backend_list(
+    client: *const apimb_client,
+    target_json: *const c_char,
+    cancel: *const apimb_cancel,
+    out_json: *mut *mut c_char,
+) -> *mut apimb_error {
+    ffi_fallible!({
+        arg_out(out_json, "out_json")?;
+        let client = &arg_ref(client, "client")?.client;
+        let target = parse_target(arg_str(target_json, "target_json")?)?;
+        let cancel = cancel_token(cancel);
+        let json = crate::runtime::block_on(client.list(&target, &cancel))?;
+        *out_json = out_string(&json);
+        Ok(())
+    })
+}
+
+/// `PUT .../backends/{backendId}` with a whole backend (`{"properties": {...}}`): creates it, or
+/// replaces it. `if_match` NULL sends none (create or replace); `*` or an ETag demands that it
+/// exists (and is unchanged). Blocks; writes the backend JSON and its ETag.
+///
+/// # Safety
+/// Pointers are NULL or valid as described.
+#[no_mangle]
+pub unsafe extern "C" fn apimb_backend_put(
+    client: *const apimb_client,
+    target_json: *const c_char,
+    backend_json: *const c_char,
+    if_match: *const c_char,
+    cancel: *const apimb_cancel,
+    out_json: *mut *mut c_char,
+    out_etag: *mut *mut c_char,
+) -> *mut apimb_error {
+    ffi_fallible!({
+        arg_out(out_json, "out_json")?;
+        let client = &arg_ref(client, "client")?.client;
+        let target = parse_target(arg_str(target_json, "target_json")?)?;
+        let body = arg_str(backend_json, "backend_json")?;
+        let if_match = arg_opt_str(if_match, "if_match")?;
+        let cancel = cancel_token(cancel);
+        let resp =
+            crate::runtime::block_on(client.create_or_update(&target, body, if_match, &cancel))?;
+        write_backend(resp, out_json, out_etag);
+        Ok(())
+    })
+}
+
+/// `DELETE .../backends/{backendId}` with `If-Match: *` or `if_match`. Blocks. Writes whether
+/// the backend existed to `*out_existed` when that is not NULL.
+///
+/// # Safety
+/// Pointers are NULL or valid as described.
+#[no_mangle]
+pub unsafe extern "C" fn apimb_backend_delete(
+    client: *const apimb_client,
+    target_json: *const c_char,
+    if_match: *const c_char,
+    cancel: *const apimb_cancel,
+    out_existed: *mut bool,
+) -> *mut apimb_error {
+    ffi_fallible!({
+        let client = &arg_ref(client, "client")?.client;
+        let target = parse_target(arg_str(target_json, "target_json")?)?;
+        let if_match = arg_opt_str(if_match, "if_match")?;
+        let cancel = cancel_token(cancel);
+        let existed = crate::runtime::block_on(client.delete(&target, if_match, &cancel))?;
+        if !out_existed.is_null() {
+            *out_existed = existed;
+        }
+        Ok(())
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Log
+// ---------------------------------------------------------------------------------------------
+
+/// Sets what the library records: 0 off (default), 1 errors, 2 each request and answer, 3 also
+/// retries and pacing. Log lines never hold bodies, header values or tokens. Thread-safe.
+#[no_mangle]
+pub extern "C" fn apimb_log_set_level(level: u8) {
+    ffi_infallible!((), { crate::log::set_level(level) })
+}
+
+/// Takes the recorded lines (oldest first) as a JSON array of strings into `*out_json`; the
+/// buffer keeps the last 2000 lines. Thread-safe.
+///
+/// # Safety
+/// `out_json` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn apimb_log_drain(out_json: *mut *mut c_char) -> *mut apimb_error {
+    ffi_fallible!({
+        arg_out(out_json, "out_json")?;
+        let lines = crate::log::drain();
+        *out_json = out_string(&serde_json::to_string(&lines).expect("strings serialize"));
+        Ok(())
+    })
 }
 
 /// Borrows a required object argument.

@@ -4,14 +4,21 @@
 //!
 //! One module per concern: [`model`] (serde types of the spec), [`validate`] (rules checked
 //! before sending), [`patch`] (merge-patch bodies), [`redact`] and [`secret`] (keeping secrets out
-//! of every output), [`ffi`] (the C ABI).
+//! of every output), [`auth`] (tokens), [`transport`] (HTTP, retries, cancellation), [`client`]
+//! (backend operations), [`runtime`] (the shared tokio runtime and connection pools), [`ffi`]
+//! (the C ABI).
 
+pub mod auth;
+pub mod client;
 pub mod error;
 pub mod ffi;
+pub mod log;
 pub mod model;
 pub mod patch;
 pub mod redact;
+pub mod runtime;
 pub mod secret;
+pub mod transport;
 pub mod validate;
 pub mod version;
 

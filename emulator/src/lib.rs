@@ -170,6 +170,7 @@ struct Inner {
     buckets: BTreeMap<String, Bucket>,
     faults: FaultConfig,
     rng: fastrand::Rng,
+    tokens_issued: u64,
 }
 
 struct Emulator {
@@ -236,6 +237,7 @@ pub async fn start(config: Config) -> Result<Running, String> {
             buckets: BTreeMap::new(),
             faults: config.faults.clone(),
             rng,
+            tokens_issued: 0,
         }),
         config,
     });
@@ -408,8 +410,11 @@ async fn handle(State(emu): State<Arc<Emulator>>, req: Request) -> Response {
         .or_else(|| parts.uri.authority().map(|a| a.to_string()))
         .unwrap_or_default();
 
+    let is_token_request = parts.method == Method::POST && path.ends_with("/oauth2/v2.0/token");
     let reply = if path.starts_with("/_emulator/") {
         control(&emu, &parts.method, &path, &bytes)
+    } else if is_token_request {
+        emu.issue_token(&bytes)
     } else {
         let (forced, latency, shape) = emu.pick_fault();
         if latency > 0 {
@@ -461,7 +466,14 @@ async fn handle(State(emu): State<Arc<Emulator>>, req: Request) -> Response {
             path: path.clone(),
             query,
             headers,
-            body: (!bytes.is_empty()).then(|| String::from_utf8_lossy(&bytes).into_owned()),
+            // A token request carries the client secret: keep only that there was a body.
+            body: (!bytes.is_empty()).then(|| {
+                if is_token_request {
+                    "***REDACTED***".to_string()
+                } else {
+                    String::from_utf8_lossy(&bytes).into_owned()
+                }
+            }),
             status: if reply.reset {
                 0
             } else {
@@ -573,6 +585,28 @@ fn control(emu: &Emulator, method: &Method, path: &str, body: &[u8]) -> Reply {
 }
 
 impl Emulator {
+    /// A stand-in for Entra ID's token endpoint (`POST /{tenant}/oauth2/v2.0/token`), so clients
+    /// using real credentials (client secret) can be tested offline: answers any client
+    /// credentials grant with a numbered token valid for an hour.
+    fn issue_token(&self, body: &[u8]) -> Reply {
+        let form = query_params(&String::from_utf8_lossy(body));
+        if form.get("grant_type").map(String::as_str) != Some("client_credentials")
+            || form.get("client_id").is_none_or(|c| c.is_empty())
+        {
+            return Reply::json(
+                StatusCode::BAD_REQUEST,
+                json!({"error": "invalid_request", "error_description": "AADSTS900144: client_credentials grant with client_id required."}),
+            );
+        }
+        let mut inner = self.inner.lock().unwrap();
+        inner.tokens_issued += 1;
+        let n = inner.tokens_issued;
+        Reply::json(
+            StatusCode::OK,
+            json!({"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": format!("emulator-token-{n}")}),
+        )
+    }
+
     /// The scripted fault for this request, else a random one; plus the latency to add and,
     /// for a scripted entry without a status, how to shape the normal answer.
     fn pick_fault(&self) -> (Option<Reply>, u64, Option<ScriptedFault>) {

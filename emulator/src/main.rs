@@ -70,17 +70,16 @@ struct Args {
 #[tokio::main]
 async fn main() {
     let args = Args::parse();
-    let retry_after_form: RetryAfterForm = match serde_json::from_value(serde_json::Value::String(
-        args.retry_after.clone(),
-    )) {
-        Ok(f) => f,
-        Err(_) => {
-            eprintln!(
+    let retry_after_form: RetryAfterForm =
+        match serde_json::from_value(serde_json::Value::String(args.retry_after.clone())) {
+            Ok(f) => f,
+            Err(_) => {
+                eprintln!(
                 "apim-emulator: --retry-after must be one of all, seconds, http-date, ms, x-ms-ms"
             );
-            std::process::exit(2);
-        }
-    };
+                std::process::exit(2);
+            }
+        };
     let config = Config {
         bind: args.bind,
         port: args.port,
