@@ -51,7 +51,8 @@ build() {
 run() {
   build
   step "main job: examples/main.ps1"
-  dotnet "$root/out/host/apimhost.dll" --module "$root/out/module/ApiManagementBackend" examples/main.ps1 "$@"
+  dotnet "$root/out/host/apimhost.dll" --module "$root/out/module/ApiManagementBackend" \
+    --emulator "$native_dir/apim-emulator" examples/main.ps1 "$@"
 }
 
 test_all() {

@@ -109,6 +109,17 @@ void apimb_string_free(char *s);
 // `fields_json` is NULL or a NUL-terminated string; `out_patch` is NULL or writable.
 struct apimb_error *apimb_patch_build(const char *fields_json, struct apimb_patch **out_patch);
 
+// Like `apimb_patch_build`, but from Set-AzApiManagementBackend's parameters as JSON, by their
+// Az names (`Url`, `Protocol`, `Title`, `Description`, `ResourceId`,
+// `SkipCertificateChainValidation`, `SkipCertificateNameValidation`, `Credential`, `Proxy`,
+// `ServiceFabricCluster`, and beyond Az `Type`, `Pool`, `CircuitBreaker`, `Clear`); only the
+// given ones. Errors name the parameter in `field`. Nothing is sent.
+//
+// # Safety
+// `parameters_json` is NULL or a NUL-terminated string; `out_patch` is NULL or writable.
+struct apimb_error *apimb_patch_build_az(const char *parameters_json,
+                                         struct apimb_patch **out_patch);
+
 // Writes the patch body with every secret (proxy password, authorization parameter, header and
 // query values) replaced by `***REDACTED***`: what -WhatIf and -Verbose show. The caller frees
 // `*out_json` with `apimb_string_free`.
@@ -182,7 +193,8 @@ void apimb_cancel_trigger(const struct apimb_cancel *cancel);
 void apimb_cancel_free(struct apimb_cancel *cancel);
 
 // Sends the patch to `PATCH .../backends/{backendId}` with `If-Match: *`, or `if_match` when not
-// NULL (an ETag from a GET: the update then fails with `APIMB_ERROR_KIND_PRECONDITION_FAILED`
+// NULL. When the patch sets only one TLS flag, the other is first read from the current backend
+// (GET) so the service does not reset it (an ETag from a GET: the update then fails with `APIMB_ERROR_KIND_PRECONDITION_FAILED`
 // if the backend changed since). Retries transient failures. **Blocks** until done, failed or
 // cancelled (`cancel` may be NULL). On success writes the updated backend (BackendContract JSON)
 // to `*out_json` and its ETag (or NULL) to `*out_etag` when `out_etag` is not NULL; free both
@@ -233,6 +245,20 @@ struct apimb_error *apimb_backend_put(const struct apimb_client *client,
                                       const struct apimb_cancel *cancel,
                                       char **out_json,
                                       char **out_etag);
+
+// `PUT .../backends/{backendId}` with the body of a validated patch (a new backend from
+// New-AzApiManagementBackend's parameters; a patch that removes fields is refused). `if_match`
+// NULL sends none. Blocks; writes the backend JSON and its ETag.
+//
+// # Safety
+// Pointers are NULL or valid as described.
+struct apimb_error *apimb_backend_create(const struct apimb_client *client,
+                                         const char *target_json,
+                                         const struct apimb_patch *patch,
+                                         const char *if_match,
+                                         const struct apimb_cancel *cancel,
+                                         char **out_json,
+                                         char **out_etag);
 
 // `DELETE .../backends/{backendId}` with `If-Match: *` or `if_match`. Blocks. Writes whether
 // the backend existed to `*out_existed` when that is not NULL.

@@ -199,6 +199,30 @@ impl ArmClient {
         Ok(backend_response(resp))
     }
 
+    /// Set-AzApiManagementBackend's update: when the patch sets only one TLS flag, the other is
+    /// read from the current backend first so the service does not reset it.
+    pub async fn set_backend(
+        &self,
+        target: &BackendTarget,
+        patch: &BackendPatch,
+        if_match: Option<&str>,
+        cancel: &CancelToken,
+    ) -> Result<BackendResponse, Error> {
+        if crate::az::tls_needs_completion(patch) {
+            let current = self.get(target, cancel).await?;
+            let contract: BackendContract = serde_json::from_str(&current.json).map_err(|e| {
+                Error::new(
+                    ErrorKind::Service,
+                    "MalformedResponse",
+                    format!("The current backend could not be read: {e}"),
+                )
+            })?;
+            let completed = crate::az::complete_tls(patch, &contract)?;
+            return self.update(target, &completed, if_match, cancel).await;
+        }
+        self.update(target, patch, if_match, cancel).await
+    }
+
     pub async fn get(
         &self,
         target: &BackendTarget,
@@ -295,6 +319,41 @@ impl ArmClient {
         Ok(backend_response(resp))
     }
 
+    /// PUT a backend built from a validated patch (New-AzApiManagementBackend). A patch that
+    /// removes fields (null) is not a backend and is refused.
+    pub async fn create_from_patch(
+        &self,
+        target: &BackendTarget,
+        patch: &BackendPatch,
+        if_match: Option<&str>,
+        cancel: &CancelToken,
+    ) -> Result<BackendResponse, Error> {
+        Self::needs_backend_id(target)?;
+        let body = patch.body_json();
+        if body.contains(":null") {
+            let v: serde_json::Value = serde_json::from_str(&body).expect("patch bodies are JSON");
+            if has_null(&v) {
+                return Err(Error::new(
+                    ErrorKind::Validation,
+                    "NotAllowed",
+                    "A new backend cannot remove settings: give values only.",
+                )
+                .with_field("Clear"));
+            }
+        }
+        let resp = self
+            .transport
+            .send(
+                reqwest::Method::PUT,
+                &self.url(target),
+                Some(&body),
+                if_match,
+                cancel,
+            )
+            .await?;
+        Ok(backend_response(resp))
+    }
+
     /// DELETE with If-Match (`*` unless an ETag is given). Returns whether it existed.
     pub async fn delete(
         &self,
@@ -314,6 +373,15 @@ impl ArmClient {
             )
             .await?;
         Ok(resp.status != 204)
+    }
+}
+
+fn has_null(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::Null => true,
+        serde_json::Value::Object(m) => m.values().any(has_null),
+        serde_json::Value::Array(a) => a.iter().any(has_null),
+        _ => false,
     }
 }
 

@@ -246,6 +246,28 @@ pub unsafe extern "C" fn apimb_patch_build(
     })
 }
 
+/// Like `apimb_patch_build`, but from Set-AzApiManagementBackend's parameters as JSON, by their
+/// Az names (`Url`, `Protocol`, `Title`, `Description`, `ResourceId`,
+/// `SkipCertificateChainValidation`, `SkipCertificateNameValidation`, `Credential`, `Proxy`,
+/// `ServiceFabricCluster`, and beyond Az `Type`, `Pool`, `CircuitBreaker`, `Clear`); only the
+/// given ones. Errors name the parameter in `field`. Nothing is sent.
+///
+/// # Safety
+/// `parameters_json` is NULL or a NUL-terminated string; `out_patch` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn apimb_patch_build_az(
+    parameters_json: *const c_char,
+    out_patch: *mut *mut apimb_patch,
+) -> *mut apimb_error {
+    ffi_fallible!({
+        arg_out(out_patch, "out_patch")?;
+        let json = arg_str(parameters_json, "parameters_json")?;
+        let patch = crate::az::build_patch(json)?;
+        *out_patch = Box::into_raw(Box::new(apimb_patch { patch }));
+        Ok(())
+    })
+}
+
 /// Writes the patch body with every secret (proxy password, authorization parameter, header and
 /// query values) replaced by `***REDACTED***`: what -WhatIf and -Verbose show. The caller frees
 /// `*out_json` with `apimb_string_free`.
@@ -482,7 +504,8 @@ unsafe fn write_backend(
 }
 
 /// Sends the patch to `PATCH .../backends/{backendId}` with `If-Match: *`, or `if_match` when not
-/// NULL (an ETag from a GET: the update then fails with `APIMB_ERROR_KIND_PRECONDITION_FAILED`
+/// NULL. When the patch sets only one TLS flag, the other is first read from the current backend
+/// (GET) so the service does not reset it (an ETag from a GET: the update then fails with `APIMB_ERROR_KIND_PRECONDITION_FAILED`
 /// if the backend changed since). Retries transient failures. **Blocks** until done, failed or
 /// cancelled (`cancel` may be NULL). On success writes the updated backend (BackendContract JSON)
 /// to `*out_json` and its ETag (or NULL) to `*out_etag` when `out_etag` is not NULL; free both
@@ -508,7 +531,7 @@ pub unsafe extern "C" fn apimb_backend_update(
         let patch = &arg_ref(patch, "patch")?.patch;
         let if_match = arg_opt_str(if_match, "if_match")?;
         let cancel = cancel_token(cancel);
-        let resp = crate::runtime::block_on(client.update(&target, patch, if_match, &cancel))?;
+        let resp = crate::runtime::block_on(client.set_backend(&target, patch, if_match, &cancel))?;
         write_backend(resp, out_json, out_etag);
         Ok(())
     })
@@ -586,6 +609,36 @@ pub unsafe extern "C" fn apimb_backend_put(
         let cancel = cancel_token(cancel);
         let resp =
             crate::runtime::block_on(client.create_or_update(&target, body, if_match, &cancel))?;
+        write_backend(resp, out_json, out_etag);
+        Ok(())
+    })
+}
+
+/// `PUT .../backends/{backendId}` with the body of a validated patch (a new backend from
+/// New-AzApiManagementBackend's parameters; a patch that removes fields is refused). `if_match`
+/// NULL sends none. Blocks; writes the backend JSON and its ETag.
+///
+/// # Safety
+/// Pointers are NULL or valid as described.
+#[no_mangle]
+pub unsafe extern "C" fn apimb_backend_create(
+    client: *const apimb_client,
+    target_json: *const c_char,
+    patch: *const apimb_patch,
+    if_match: *const c_char,
+    cancel: *const apimb_cancel,
+    out_json: *mut *mut c_char,
+    out_etag: *mut *mut c_char,
+) -> *mut apimb_error {
+    ffi_fallible!({
+        arg_out(out_json, "out_json")?;
+        let client = &arg_ref(client, "client")?.client;
+        let target = parse_target(arg_str(target_json, "target_json")?)?;
+        let patch = &arg_ref(patch, "patch")?.patch;
+        let if_match = arg_opt_str(if_match, "if_match")?;
+        let cancel = cancel_token(cancel);
+        let resp =
+            crate::runtime::block_on(client.create_from_patch(&target, patch, if_match, &cancel))?;
         write_backend(resp, out_json, out_etag);
         Ok(())
     })

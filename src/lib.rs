@@ -9,6 +9,7 @@
 //! (the C ABI).
 
 pub mod auth;
+pub mod az;
 pub mod client;
 pub mod error;
 pub mod ffi;

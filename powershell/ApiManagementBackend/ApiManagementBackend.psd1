@@ -8,7 +8,16 @@
     Description          = 'Drop-in Set-AzApiManagementBackend (Az.ApiManagement) for API Management backends, ARM api-version 2024-05-01, with its logic in a native Rust library.'
     CompatiblePSEditions = @('Core', 'Desktop')
     PowerShellVersion    = '5.1'
+    FormatsToProcess     = @('ApiManagementBackend.format.ps1xml')
     CmdletsToExport      = @(
+        'Set-AzApiManagementBackend'
+        'Get-AzApiManagementBackend'
+        'New-AzApiManagementBackend'
+        'Remove-AzApiManagementBackend'
+        'New-AzApiManagementContext'
+        'New-AzApiManagementBackendCredential'
+        'New-AzApiManagementBackendProxy'
+        'New-AzApiManagementBackendServiceFabric'
         'Get-AzApiManagementBackendLibraryInfo'
     )
     FunctionsToExport    = @()

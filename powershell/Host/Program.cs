@@ -7,16 +7,21 @@ using System.Management.Automation.Runspaces;
 namespace ApiManagementBackend.Hosting
 {
     /// <summary>
-    /// Usage: apimhost [--module &lt;module folder or .psd1&gt;] (&lt;script.ps1&gt; [args...] | -c &lt;script text&gt;)
+    /// Usage: apimhost [--module &lt;module folder or .psd1&gt;] [--emulator &lt;apim-emulator binary&gt;]
+    ///                 (&lt;script.ps1&gt; [args...] | -c &lt;script text&gt;)
     /// Runs the script in a runspace built from InitialSessionState.CreateDefault2(), with the
-    /// module imported first when given. Output is formatted by the engine (Out-Default). The exit
-    /// code is 1 when the script wrote an error or threw, else the script's `exit` code or 0.
+    /// module imported first when given. With --emulator, starts the local ARM emulator on
+    /// 127.0.0.1 first, points the module at it (APIM_BACKEND_ENDPOINT, APIM_BACKEND_CA_FILE,
+    /// AZURE_SUBSCRIPTION_ID, APIM_BACKEND_ACCESS_TOKEN) and stops it at the end. Output is
+    /// formatted by the engine (Out-Default). The exit code is 1 when the script wrote an error or
+    /// threw, else the script's `exit` code or 0.
     /// </summary>
     public static class Program
     {
         public static int Main(string[] args)
         {
             string module = null;
+            string emulator = null;
             string scriptFile = null;
             string scriptText = null;
             var scriptArgs = new List<string>();
@@ -25,6 +30,10 @@ namespace ApiManagementBackend.Hosting
                 if (scriptFile == null && scriptText == null && args[i] == "--module" && i + 1 < args.Length)
                 {
                     module = args[++i];
+                }
+                else if (scriptFile == null && scriptText == null && args[i] == "--emulator" && i + 1 < args.Length)
+                {
+                    emulator = args[++i];
                 }
                 else if (scriptFile == null && scriptText == null && args[i] == "-c" && i + 1 < args.Length)
                 {
@@ -45,6 +54,7 @@ namespace ApiManagementBackend.Hosting
                 return 2;
             }
 
+            using EmulatorProcess emu = emulator == null ? null : EmulatorProcess.Start(emulator);
             var host = new TextHost(Console.Out, Console.In.ReadLine);
             InitialSessionState iss = InitialSessionState.CreateDefault2();
             if (OperatingSystem.IsWindows())
@@ -79,12 +89,9 @@ namespace ApiManagementBackend.Hosting
                 ps.AddScript(scriptText);
             }
             ps.AddCommand("Out-Default");
-            // Non-output streams are shown as a console shell would show them.
+            // The engine shows verbose, warning and debug records through the host UI itself;
+            // errors are printed here, with their FullyQualifiedErrorId.
             ps.Streams.Error.DataAdded += (_, e) => Console.Error.WriteLine(DescribeError(ps.Streams.Error[e.Index]));
-            ps.Streams.Warning.DataAdded += (_, e) => Console.WriteLine("WARNING: " + ps.Streams.Warning[e.Index].Message);
-            ps.Streams.Verbose.DataAdded += (_, e) => Console.WriteLine("VERBOSE: " + ps.Streams.Verbose[e.Index].Message);
-            ps.Streams.Debug.DataAdded += (_, e) => Console.WriteLine("DEBUG: " + ps.Streams.Debug[e.Index].Message);
-            ps.Streams.Information.DataAdded += (_, e) => Console.WriteLine(ps.Streams.Information[e.Index].MessageData);
             try
             {
                 ps.Invoke();

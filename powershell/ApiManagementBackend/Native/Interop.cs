@@ -4,18 +4,6 @@ using System.Text;
 
 namespace ApiManagementBackend.Native
 {
-    /// <summary>An error object returned by the native library; released exactly once.</summary>
-    internal sealed class NativeErrorHandle : SafeHandle
-    {
-        internal NativeErrorHandle(IntPtr handle) : base(IntPtr.Zero, ownsHandle: true) => SetHandle(handle);
-        public override bool IsInvalid => handle == IntPtr.Zero;
-        protected override bool ReleaseHandle()
-        {
-            NativeMethods.Instance.ErrorFree(handle);
-            return true;
-        }
-    }
-
     /// <summary>Marshalling helpers: UTF-8 in and out, and the one place where native errors
     /// become exceptions (and are freed).</summary>
     internal static class Interop
@@ -27,19 +15,12 @@ namespace ApiManagementBackend.Native
             {
                 return;
             }
+            string json;
             using (var handle = new NativeErrorHandle(error))
             {
-                NativeMethods n = NativeMethods.Instance;
-                IntPtr e = handle.DangerousGetHandle();
-                throw new NativeException(
-                    (NativeErrorKind)n.ErrorKind(e),
-                    PtrToString(n.ErrorCode(e)),
-                    PtrToString(n.ErrorMessage(e)),
-                    PtrToString(n.ErrorField(e)),
-                    n.ErrorHttpStatus(e),
-                    PtrToString(n.ErrorArmCode(e)),
-                    PtrToString(n.ErrorRequestId(e)));
+                json = PtrToString(NativeMethods.Instance.ErrorJson(handle.DangerousGetHandle()));
             }
+            throw NativeException.FromJson(json);
         }
 
         /// <summary>Copies an owned native string and frees it.</summary>

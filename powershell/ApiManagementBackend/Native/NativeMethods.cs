@@ -5,8 +5,9 @@ namespace ApiManagementBackend.Native
 {
     /// <summary>
     /// Typed entry points of include/apimbackend.h, resolved once from the library that
-    /// <see cref="NativeLibraryLoader"/> loaded. Only this class and <see cref="Interop"/> touch raw
-    /// pointers; everything above works with managed types and exceptions.
+    /// <see cref="NativeLibraryLoader"/> loaded. Only this class, the handles and
+    /// <see cref="Interop"/> touch raw pointers; everything above works with managed types.
+    /// Strings go in as NUL-terminated UTF-8 byte arrays (pinned by the marshaller).
     /// </summary>
     internal sealed class NativeMethods
     {
@@ -14,24 +15,49 @@ namespace ApiManagementBackend.Native
         internal const uint ExpectedAbiVersion = 1;
 
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)] internal delegate uint AbiVersionFn();
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)] internal delegate IntPtr VersionInfoFn(out IntPtr json);
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)] internal delegate IntPtr OutStringFn(out IntPtr json);
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)] internal delegate void FreeFn(IntPtr p);
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)] internal delegate int ErrorKindFn(IntPtr err);
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)] internal delegate ushort ErrorStatusFn(IntPtr err);
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)] internal delegate IntPtr ErrorStringFn(IntPtr err);
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)] internal delegate IntPtr BuildFn(byte[] json, out IntPtr handle);
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)] internal delegate IntPtr HandleOutStringFn(IntPtr handle, out IntPtr json);
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)] internal delegate IntPtr TargetValidateFn(byte[] target, out IntPtr path);
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)] internal delegate IntPtr NewFn();
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)] internal delegate void LogLevelFn(byte level);
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate IntPtr UpdateFn(IntPtr client, byte[] target, IntPtr patch, byte[] ifMatch, IntPtr cancel, out IntPtr json, out IntPtr etag);
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate IntPtr GetFn(IntPtr client, byte[] target, IntPtr cancel, out IntPtr json, out IntPtr etag);
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate IntPtr ListFn(IntPtr client, byte[] target, IntPtr cancel, out IntPtr json);
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate IntPtr PutFn(IntPtr client, byte[] target, byte[] body, byte[] ifMatch, IntPtr cancel, out IntPtr json, out IntPtr etag);
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate IntPtr DeleteFn(IntPtr client, byte[] target, byte[] ifMatch, IntPtr cancel, [MarshalAs(UnmanagedType.I1)] out bool existed);
 
         internal readonly AbiVersionFn AbiVersion;
-        internal readonly VersionInfoFn VersionInfo;
+        internal readonly OutStringFn VersionInfo;
         internal readonly FreeFn StringFree;
         internal readonly FreeFn ErrorFree;
-        internal readonly ErrorKindFn ErrorKind;
-        internal readonly ErrorStatusFn ErrorHttpStatus;
-        internal readonly ErrorStringFn ErrorCode;
-        internal readonly ErrorStringFn ErrorMessage;
-        internal readonly ErrorStringFn ErrorField;
-        internal readonly ErrorStringFn ErrorArmCode;
-        internal readonly ErrorStringFn ErrorRequestId;
         internal readonly ErrorStringFn ErrorJson;
+        internal readonly BuildFn PatchBuild;
+        internal readonly BuildFn PatchBuildAz;
+        internal readonly HandleOutStringFn PatchPreview;
+        internal readonly FreeFn PatchFree;
+        internal readonly TargetValidateFn TargetValidate;
+        internal readonly BuildFn ClientNew;
+        internal readonly HandleOutStringFn ClientStats;
+        internal readonly FreeFn ClientFree;
+        internal readonly NewFn CancelNew;
+        internal readonly FreeFn CancelTrigger;
+        internal readonly FreeFn CancelFree;
+        internal readonly UpdateFn BackendUpdate;
+        internal readonly GetFn BackendGet;
+        internal readonly ListFn BackendList;
+        internal readonly PutFn BackendPut;
+        internal readonly UpdateFn BackendCreate;
+        internal readonly DeleteFn BackendDelete;
+        internal readonly LogLevelFn LogSetLevel;
+        internal readonly OutStringFn LogDrain;
 
         private static readonly Lazy<NativeMethods> s_instance =
             new Lazy<NativeMethods>(() => new NativeMethods(NativeLibraryLoader.Load()));
@@ -49,17 +75,29 @@ namespace ApiManagementBackend.Native
                     "The native library '" + NativeLibraryLoader.LoadedPath + "' has ABI version " + actual +
                     " but this module needs " + ExpectedAbiVersion + "; reinstall the module.");
             }
-            VersionInfo = Bind<VersionInfoFn>(lib, "apimb_version_info");
+            VersionInfo = Bind<OutStringFn>(lib, "apimb_version_info");
             StringFree = Bind<FreeFn>(lib, "apimb_string_free");
             ErrorFree = Bind<FreeFn>(lib, "apimb_error_free");
-            ErrorKind = Bind<ErrorKindFn>(lib, "apimb_error_kind");
-            ErrorHttpStatus = Bind<ErrorStatusFn>(lib, "apimb_error_http_status");
-            ErrorCode = Bind<ErrorStringFn>(lib, "apimb_error_code");
-            ErrorMessage = Bind<ErrorStringFn>(lib, "apimb_error_message");
-            ErrorField = Bind<ErrorStringFn>(lib, "apimb_error_field");
-            ErrorArmCode = Bind<ErrorStringFn>(lib, "apimb_error_arm_code");
-            ErrorRequestId = Bind<ErrorStringFn>(lib, "apimb_error_request_id");
             ErrorJson = Bind<ErrorStringFn>(lib, "apimb_error_json");
+            PatchBuild = Bind<BuildFn>(lib, "apimb_patch_build");
+            PatchBuildAz = Bind<BuildFn>(lib, "apimb_patch_build_az");
+            PatchPreview = Bind<HandleOutStringFn>(lib, "apimb_patch_preview");
+            PatchFree = Bind<FreeFn>(lib, "apimb_patch_free");
+            TargetValidate = Bind<TargetValidateFn>(lib, "apimb_target_validate");
+            ClientNew = Bind<BuildFn>(lib, "apimb_client_new");
+            ClientStats = Bind<HandleOutStringFn>(lib, "apimb_client_stats");
+            ClientFree = Bind<FreeFn>(lib, "apimb_client_free");
+            CancelNew = Bind<NewFn>(lib, "apimb_cancel_new");
+            CancelTrigger = Bind<FreeFn>(lib, "apimb_cancel_trigger");
+            CancelFree = Bind<FreeFn>(lib, "apimb_cancel_free");
+            BackendUpdate = Bind<UpdateFn>(lib, "apimb_backend_update");
+            BackendGet = Bind<GetFn>(lib, "apimb_backend_get");
+            BackendList = Bind<ListFn>(lib, "apimb_backend_list");
+            BackendPut = Bind<PutFn>(lib, "apimb_backend_put");
+            BackendCreate = Bind<UpdateFn>(lib, "apimb_backend_create");
+            BackendDelete = Bind<DeleteFn>(lib, "apimb_backend_delete");
+            LogSetLevel = Bind<LogLevelFn>(lib, "apimb_log_set_level");
+            LogDrain = Bind<OutStringFn>(lib, "apimb_log_drain");
         }
 
         private static T Bind<T>(IntPtr lib, string name) where T : Delegate =>
