@@ -46,6 +46,58 @@ namespace ApiManagementBackend.Tests
         }
 
         [Fact]
+        public void Get_Help_shows_synopsis_parameters_and_both_examples()
+        {
+            using var s = new PowerShellSession();
+            ScriptResult r = s.Run("Get-Help Set-AzApiManagementBackend -Full | Out-String -Width 200");
+            string text;
+            if (r.Errors.Count > 0)
+            {
+                // Out-String lives in Microsoft.PowerShell.Utility, absent here: read the help object.
+                r = s.Run("$h = Get-Help Set-AzApiManagementBackend -Full; $h.Synopsis; $h.examples.example | ForEach-Object { $_.title; $_.code }; $h.parameters.parameter | ForEach-Object { $_.name }");
+                r.AssertNoErrors();
+                text = string.Join("\n", r.Output.Select(o => o?.ToString()));
+            }
+            else
+            {
+                text = string.Join("\n", r.Output.Select(o => o?.ToString()));
+            }
+            Assert.Contains("Updates a backend of an API Management service.", text);
+            Assert.Contains("Example 1: Update the description of a backend", text);
+            Assert.Contains("Set-AzApiManagementBackend -Context $apimContext -BackendId 123 -Description \"updated description\" -PassThru", text);
+            Assert.Contains("Example 2: Update a backend through the pipeline", text);
+            Assert.Contains("| Set-AzApiManagementBackend -Url", text);
+            foreach (string p in new[] { "Context", "BackendId", "InputObject", "Protocol", "Url", "ResourceId", "Title", "Description", "SkipCertificateChainValidation", "SkipCertificateNameValidation", "Credential", "Proxy", "ServiceFabricCluster", "PassThru", "DefaultProfile" })
+            {
+                Assert.Contains(p, text);
+            }
+        }
+
+        [Fact]
+        public void Set_has_the_seed_syntax()
+        {
+            using var s = new PowerShellSession();
+            ScriptResult r = s.Run(
+                "$c = Get-Command Set-AzApiManagementBackend\n" +
+                "$c.DefaultParameterSet\n" +
+                "($c.ParameterSets | ForEach-Object { $_.Name }) -join ','\n" +
+                "$c.Parameters['DefaultProfile'].Aliases -join ','\n" +
+                "$c.Parameters['SkipCertificateChainValidation'].ParameterType -eq [System.Nullable[bool]]\n" +
+                "$c.Parameters['InputObject'].ParameterType.FullName\n" +
+                "$c.Parameters.ContainsKey('WhatIf') -and $c.Parameters.ContainsKey('Confirm')");
+            r.AssertNoErrors();
+            Assert.Equal(new object[]
+            {
+                "ContextParameterSet",
+                "ContextParameterSet,ByInputObject",
+                "AzContext,AzureRmContext,AzureCredential",
+                true,
+                "Microsoft.Azure.Commands.ApiManagement.ServiceManagement.Models.PsApiManagementBackend",
+                true,
+            }, r.Output.Select(o => o.BaseObject).ToArray());
+        }
+
+        [Fact]
         public void Loading_failure_names_every_path_tried()
         {
             // A copy of the module without its native folder, imported in a fresh process (an
