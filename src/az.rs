@@ -120,6 +120,8 @@ pub struct AzSetParameters {
     pub backend_type: Option<String>,
     pub pool: Option<Vec<AzPoolMember>>,
     pub circuit_breaker: Option<Vec<AzCircuitBreakerRule>>,
+    /// Client certificate ids, sent as `credentials.certificateIds` (with or without -Credential).
+    pub certificate_id: Option<Vec<String>>,
     pub clear: Option<Vec<String>>,
 }
 
@@ -167,6 +169,17 @@ impl AzSetParameters {
                 header: values(c.header),
                 authorization,
             });
+        }
+        if let Some(ids) = self.certificate_id {
+            match &mut p.credentials {
+                Field::Set(c) => c.certificate_ids = Field::Set(ids),
+                _ => {
+                    p.credentials = Field::Set(BackendCredentialsUpdate {
+                        certificate_ids: Field::Set(ids),
+                        ..Default::default()
+                    })
+                }
+            }
         }
         if let Some(x) = self.proxy {
             p.proxy = Field::Set(BackendProxyUpdate {
@@ -328,6 +341,9 @@ pub fn parameter_for_path(path: &str) -> &'static str {
         ("pool", "Pool"),
         ("type", "Type"),
     ];
+    if p.starts_with("credentials.certificateIds") {
+        return "CertificateId";
+    }
     table
         .iter()
         .find(|(prefix, _)| {
@@ -385,18 +401,26 @@ pub fn build_patch(parameters_json: &str) -> Result<BackendPatch, Error> {
                     format!("Cannot use parameter '{top}': {why}."),
                 )
             })?;
-    let update = params.to_update()?;
-    BackendPatch::new(update).map_err(|mut e| {
-        if let Some(path) = e.field.clone() {
-            let parameter = parameter_for_path(&path);
-            e.message = format!(
-                "Cannot validate argument on parameter '{parameter}'. {}",
-                e.message
-            );
-            e.field = Some(parameter.to_string());
-        }
-        e
-    })
+    let update = params.to_update().map_err(name_parameter)?;
+    BackendPatch::new(update).map_err(name_parameter)
+}
+
+/// Points an error at the Az parameter it is about, in PowerShell's own wording. Mapping errors
+/// already name the parameter; validation errors give a JSON path.
+fn name_parameter(mut e: Error) -> Error {
+    if let Some(field) = e.field.clone() {
+        let parameter = if field.starts_with("properties") {
+            parameter_for_path(&field).to_string()
+        } else {
+            field
+        };
+        e.message = format!(
+            "Cannot validate argument on parameter '{parameter}'. {}",
+            e.message
+        );
+        e.field = Some(parameter);
+    }
+    e
 }
 
 /// When exactly one TLS flag is set, the service would reset the other (azure-powershell
@@ -504,6 +528,12 @@ mod tests {
         assert_eq!(e.field.as_deref(), Some("SkipCertificateNameValidation"));
         let e = build_patch(r#"{"Clear":["Everything"]}"#).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("Clear"));
+        assert!(
+            e.message
+                .starts_with("Cannot validate argument on parameter 'Clear'."),
+            "{}",
+            e.message
+        );
         let e = build_patch(r#"{"Clear":["Title"],"Title":"x"}"#).unwrap_err();
         assert_eq!(e.code, "NotAllowed");
         let e = build_patch(r#"{"Pool":[{"Id":"x","Weight":101}]}"#).unwrap_err();

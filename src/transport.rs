@@ -152,6 +152,8 @@ pub struct Transport {
     pub stats: Stats,
     /// Paces writes when ARM says few remain (see [`Transport::pace_writes`]).
     write_pacer: tokio::sync::Mutex<Option<Instant>>,
+    /// The time one write token takes to refill, learnt from 429s (ARM's 10/s until then).
+    refill_gap: std::sync::Mutex<Duration>,
 }
 
 impl Transport {
@@ -168,6 +170,7 @@ impl Transport {
             user_agent,
             stats: Stats::default(),
             write_pacer: tokio::sync::Mutex::new(None),
+            refill_gap: std::sync::Mutex::new(Duration::from_millis(100)),
         }
     }
 
@@ -206,6 +209,7 @@ impl Transport {
         let client_request_id = uuid::Uuid::new_v4().to_string();
         let is_write = method != reqwest::Method::GET && method != reqwest::Method::HEAD;
         let mut retry = 0u32;
+        let mut throttled = 0u32;
         loop {
             if cancel.is_cancelled() {
                 return Err(cancelled_error());
@@ -243,10 +247,26 @@ impl Transport {
                     return finish(resp.0);
                 }
                 Ok((resp, headers)) => {
-                    if resp.status == 429 {
-                        self.stats.throttled.fetch_add(1, Ordering::Relaxed);
-                    }
                     let advised = retry_after(&headers, SystemTime::now());
+                    if resp.status == 429 {
+                        // Throttling is waited out within the total timeout rather than counted
+                        // against the retry budget, so a large batch does not fail on it.
+                        self.stats.throttled.fetch_add(1, Ordering::Relaxed);
+                        throttled += 1;
+                        let wait =
+                            advised.unwrap_or_else(|| backoff(&self.options, throttled.min(6)));
+                        if is_write {
+                            if let Some(d) = advised {
+                                *self.refill_gap.lock().unwrap_or_else(|p| p.into_inner()) =
+                                    d.clamp(Duration::from_millis(1), Duration::from_secs(2));
+                            }
+                        }
+                        crate::log::log(crate::log::DEBUG, || {
+                            format!("throttled (429): waiting {} ms", wait.as_millis())
+                        });
+                        tokio::time::sleep(wait).await;
+                        continue;
+                    }
                     let wait = advised.unwrap_or_else(|| backoff(&self.options, retry));
                     (wait, finish(resp).unwrap_err())
                 }
@@ -363,13 +383,15 @@ impl Transport {
         ))
     }
 
-    /// When ARM reports few writes left, spread the next writes out so the bucket is not
-    /// emptied (ARM refills about 10 writes/s): slowing down early beats waiting out a 429.
+    /// When ARM reports few writes left, spread the next writes out by the time a token takes
+    /// to refill (ARM: 10 writes/s; learnt from 429s), so the bucket is not emptied: slowing down
+    /// early beats waiting out a 429.
     async fn pace_writes(&self, remaining: Option<u64>) {
         let Some(left) = remaining else { return };
+        let refill = *self.refill_gap.lock().unwrap_or_else(|p| p.into_inner());
         let gap = match left {
-            0..=2 => Duration::from_millis(100),
-            3..=10 => Duration::from_millis(25),
+            0..=2 => refill,
+            3..=10 => refill / 4,
             _ => return,
         };
         crate::log::log(crate::log::DEBUG, || {

@@ -80,6 +80,9 @@ pub struct FaultConfig {
     /// Seed of the random choices, so a run can be repeated.
     pub seed: u64,
     pub retry_after_form: RetryAfterForm,
+    /// Override the write bucket size and refill rate set at start (for throttling tests).
+    pub write_bucket: Option<f64>,
+    pub write_refill_per_sec: Option<f64>,
     /// Forced answers for the next requests, before any random fault.
     pub next: VecDeque<ScriptedFault>,
 }
@@ -570,6 +573,9 @@ fn control(emu: &Emulator, method: &Method, path: &str, body: &[u8]) -> Reply {
         ("PUT", "/_emulator/faults") => match serde_json::from_slice::<FaultConfig>(body) {
             Ok(f) => {
                 inner.rng = fastrand::Rng::with_seed(f.seed);
+                if f.write_bucket != inner.faults.write_bucket {
+                    inner.buckets.clear();
+                }
                 inner.faults = f;
                 Reply::empty(StatusCode::NO_CONTENT)
             }
@@ -684,7 +690,14 @@ impl Emulator {
 
     fn take_write_token(&self, subscription: &str) -> Result<u64, Box<Reply>> {
         let mut inner = self.inner.lock().unwrap();
-        let (cap, rate) = (self.config.write_bucket, self.config.write_refill_per_sec);
+        let cap = inner
+            .faults
+            .write_bucket
+            .unwrap_or(self.config.write_bucket);
+        let rate = inner
+            .faults
+            .write_refill_per_sec
+            .unwrap_or(self.config.write_refill_per_sec);
         let form = inner.faults.retry_after_form;
         let now = Instant::now();
         let bucket = inner

@@ -98,6 +98,8 @@ async fn main() {
             slow_body_ms: args.slow_body_ms,
             seed: args.seed,
             retry_after_form,
+            write_bucket: None,
+            write_refill_per_sec: None,
             next: Default::default(),
         },
     };

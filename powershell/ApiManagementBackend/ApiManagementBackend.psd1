@@ -18,6 +18,8 @@
         'New-AzApiManagementBackendCredential'
         'New-AzApiManagementBackendProxy'
         'New-AzApiManagementBackendServiceFabric'
+        'New-AzApiManagementBackendPoolMember'
+        'New-AzApiManagementBackendCircuitBreakerRule'
         'Get-AzApiManagementBackendLibraryInfo'
     )
     FunctionsToExport    = @()

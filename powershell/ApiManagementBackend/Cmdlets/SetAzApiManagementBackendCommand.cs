@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using ApiManagementBackend.Native;
 using Microsoft.Azure.Commands.ApiManagement.ServiceManagement.Models;
 
@@ -69,6 +71,23 @@ namespace ApiManagementBackend.Cmdlets
         [Parameter(ValueFromPipelineByPropertyName = true, HelpMessage = "Service Fabric cluster backend (New-AzApiManagementBackendServiceFabric).")]
         public PsApiManagementServiceFabric ServiceFabricCluster { get; set; }
 
+        [Parameter(ValueFromPipelineByPropertyName = true, HelpMessage = "Single or Pool (beyond Az).")]
+        [ArgumentCompleter(typeof(EnumCompleter))]
+        public string Type { get; set; }
+
+        [Parameter(HelpMessage = "Members of a load-balanced pool (New-AzApiManagementBackendPoolMember); makes the backend a pool.")]
+        public PsApiManagementBackendPoolMember[] Pool { get; set; }
+
+        [Parameter(HelpMessage = "The circuit-breaker rule (New-AzApiManagementBackendCircuitBreakerRule); the service accepts one.")]
+        public PsApiManagementBackendCircuitBreakerRule[] CircuitBreaker { get; set; }
+
+        [Parameter(HelpMessage = "Client certificate ids, sent as credentials.certificateIds.")]
+        public string[] CertificateId { get; set; }
+
+        [Parameter(HelpMessage = "How many updates run at once when backends arrive through the pipeline (default 8).")]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = 8;
+
         [Parameter(HelpMessage = "Remove these settings from the backend: Title, Description, ResourceId, Credential, Proxy, ServiceFabricCluster, Tls, CircuitBreaker, Pool.")]
         [ValidateSet("Title", "Description", "ResourceId", "Credential", "Proxy", "ServiceFabricCluster", "Tls", "CircuitBreaker", "Pool", IgnoreCase = true)]
         public string[] Clear { get; set; }
@@ -94,7 +113,37 @@ namespace ApiManagementBackend.Cmdlets
         {
             "Protocol", "Url", "ResourceId", "Title", "Description", "SkipCertificateChainValidation",
             "SkipCertificateNameValidation", "Credential", "Proxy", "ServiceFabricCluster", "Clear",
+            "Type", "Pool", "CircuitBreaker", "CertificateId",
         };
+
+        /// <summary>An update sent and not yet reported; reported in input order.</summary>
+        private sealed class Pending
+        {
+            internal Task<BackendJson> Task;
+            internal PatchHandle Patch;
+            internal PsApiManagementContext Context;
+            internal string BackendId;
+        }
+
+        private readonly Queue<Pending> _pending = new Queue<Pending>();
+        private SemaphoreSlim _slots;
+        private int _submitted;
+        private int _reported;
+
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            _slots = new SemaphoreSlim(ThrottleLimit, ThrottleLimit);
+        }
+
+        protected override void EndProcessing()
+        {
+            ReportCompleted(waitForAll: true);
+            if (_submitted > 1)
+            {
+                WriteProgress(new ProgressRecord(1, "Set-AzApiManagementBackend", "Done") { RecordType = ProgressRecordType.Completed });
+            }
+        }
 
         protected override void ProcessRecord()
         {
@@ -144,21 +193,81 @@ namespace ApiManagementBackend.Cmdlets
                 {
                     return;
                 }
-                TryNative(() =>
+                ClientHandle client = null;
+                string target = null;
+                if (!TryNative(() =>
                 {
                     Connection conn = Connection.Resolve(this, ctx, DefaultProfile, ApiVersion);
                     WriteVerbose("Connection: " + string.Join("; ", conn.Sources));
-                    BackendJson result = NativeApi.Update(conn.Client(), conn.TargetJson(ctx.ResourceGroupName, ctx.ServiceName, backendId), patch, ifMatch, Cancel);
-                    if (PassThru.IsPresent)
+                    client = conn.Client();
+                    target = conn.TargetJson(ctx.ResourceGroupName, ctx.ServiceName, backendId);
+                }, backendId))
+                {
+                    return;
+                }
+                // Wait for a free slot, reporting finished updates meanwhile.
+                while (!_slots.Wait(20))
+                {
+                    ReportCompleted(waitForAll: false);
+                }
+                PatchHandle sent = patch;
+                CancelHandle cancel = Cancel;
+                patch = null; // owned by the pending update from here on
+                var task = Task.Run(() =>
+                {
+                    try
                     {
-                        WriteObject(BackendMapper.FromContract((Dictionary<string, object>)Json.Parse(result.Json), result.ETag, ctx));
+                        return NativeApi.Update(client, target, sent, ifMatch, cancel);
                     }
-                }, backendId);
+                    finally
+                    {
+                        _slots.Release();
+                    }
+                });
+                _pending.Enqueue(new Pending { Task = task, Patch = sent, Context = ctx, BackendId = backendId });
+                _submitted++;
+                ReportCompleted(waitForAll: false);
             }
             finally
             {
                 patch?.Dispose();
             }
+        }
+
+        /// <summary>Writes the results of finished updates, oldest first, so output keeps input order.</summary>
+        private void ReportCompleted(bool waitForAll)
+        {
+            while (_pending.Count > 0 && (waitForAll || _pending.Peek().Task.IsCompleted))
+            {
+                Pending p = _pending.Dequeue();
+                try
+                {
+                    BackendJson result = p.Task.GetAwaiter().GetResult();
+                    if (PassThru.IsPresent)
+                    {
+                        WriteObject(BackendMapper.FromContract((Dictionary<string, object>)Json.Parse(result.Json), result.ETag, p.Context));
+                    }
+                }
+                catch (NativeException e) when (e.Kind == NativeErrorKind.Cancelled)
+                {
+                    throw new PipelineStoppedException();
+                }
+                catch (NativeException e)
+                {
+                    WriteError(ToErrorRecord(e, p.BackendId));
+                }
+                finally
+                {
+                    p.Patch.Dispose();
+                }
+                _reported++;
+                if (_submitted > 1)
+                {
+                    WriteProgress(new ProgressRecord(1, "Set-AzApiManagementBackend",
+                        _reported + " of " + _submitted + " updated, " + _pending.Count + " in flight"));
+                }
+            }
+            FlushNativeLog();
         }
 
         /// <summary>
