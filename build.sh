@@ -83,7 +83,11 @@ test_all() {
   done
 
   step "hosted PowerShell tests (xunit, System.Management.Automation 7.6.9)"
+  rm -f "$root/target/reliability-counts.txt"
   dotnet test powershell/Tests -c Release -nologo -warnaserror --logger "console;verbosity=normal"
+
+  step "suite counts"
+  cat "$root/target/reliability-counts.txt"
 }
 
 case "${1:-build}" in

@@ -196,7 +196,7 @@ impl ArmClient {
                 cancel,
             )
             .await?;
-        Ok(backend_response(resp))
+        backend_response(resp)
     }
 
     /// Set-AzApiManagementBackend's update: when the patch sets only one TLS flag, the other is
@@ -233,7 +233,7 @@ impl ArmClient {
             .transport
             .send(reqwest::Method::GET, &self.url(target), None, None, cancel)
             .await?;
-        Ok(backend_response(resp))
+        backend_response(resp)
     }
 
     /// Every backend of the service, following nextLink; a JSON array of `BackendContract`s.
@@ -316,7 +316,7 @@ impl ArmClient {
                 cancel,
             )
             .await?;
-        Ok(backend_response(resp))
+        backend_response(resp)
     }
 
     /// PUT a backend built from a validated patch (New-AzApiManagementBackend). A patch that
@@ -351,7 +351,7 @@ impl ArmClient {
                 cancel,
             )
             .await?;
-        Ok(backend_response(resp))
+        backend_response(resp)
     }
 
     /// DELETE with If-Match (`*` unless an ETag is given). Returns whether it existed.
@@ -385,11 +385,25 @@ fn has_null(v: &serde_json::Value) -> bool {
     }
 }
 
-fn backend_response(resp: HttpResponse) -> BackendResponse {
-    BackendResponse {
+/// A success answer must carry a backend; anything else is reported, not handed on.
+fn backend_response(resp: HttpResponse) -> Result<BackendResponse, Error> {
+    if let Err(e) = serde_json::from_str::<BackendContract>(&resp.body) {
+        let mut err = Error::new(
+            ErrorKind::Service,
+            "MalformedResponse",
+            format!(
+                "The service answered {} with a body that is not a backend: {e}",
+                resp.status
+            ),
+        );
+        err.http_status = resp.status;
+        err.request_id = resp.request_id;
+        return Err(err);
+    }
+    Ok(BackendResponse {
         json: resp.body,
         etag: resp.etag,
-    }
+    })
 }
 
 fn malformed(resp: &HttpResponse, e: serde_json::Error) -> Error {

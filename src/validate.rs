@@ -196,6 +196,14 @@ pub fn validate_update(body: &BackendUpdateParameters) -> Vec<Error> {
 
 fn validate_properties(c: &mut Checker, p: &BackendUpdateProperties) {
     const P: &str = "properties";
+    if *p == BackendUpdateProperties::default() {
+        c.fail(
+            codes::REQUIRED,
+            P,
+            "The update sets no field: give at least one property to change.".into(),
+        );
+        return;
+    }
     if let Field::Set(url) = &p.url {
         c.url("properties.url", url);
     }

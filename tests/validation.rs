@@ -50,6 +50,12 @@ fn invalid_updates_are_rejected_with_code_and_path() {
     let cases: Vec<(&str, String, &str, &str)> = vec![
         ("empty body", "{}".into(), "Required", "properties"),
         (
+            "empty properties",
+            json!({"properties": {}}).to_string(),
+            "Required",
+            "properties",
+        ),
+        (
             "properties null",
             json!({"properties": null}).to_string(),
             "CannotClear",
@@ -988,6 +994,7 @@ proptest! {
     fn random_valid_updates_build_schema_valid_bodies(props in prop_oneof![single_update(), pool_update()]) {
         let schema = common::schema_for("BackendUpdateParameters");
         let validator = jsonschema::draft4::new(&schema).unwrap();
+        prop_assume!(props != BackendUpdateProperties::default());
         let update = BackendUpdateParameters { properties: Field::Set(props) };
         let patch = BackendPatch::new(update.clone()).map_err(|e| TestCaseError::fail(format!("{}: {}", e.code, e.message)))?;
         let body: Value = serde_json::from_str(&patch.body_json()).unwrap();

@@ -127,6 +127,14 @@ namespace ApiManagementBackend.Tests
             };
         }
 
+        /// <summary>A PowerShell instance on this session's runspace, for asynchronous use.</summary>
+        public PowerShell CreatePowerShell()
+        {
+            PowerShell ps = PowerShell.Create();
+            ps.Runspace = _runspace;
+            return ps;
+        }
+
         public void Dispose() => _runspace.Dispose();
     }
 }
