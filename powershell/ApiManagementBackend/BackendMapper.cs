@@ -134,6 +134,19 @@ namespace ApiManagementBackend
             return backend;
         }
 
+        /// <summary>Where a backend read earlier lives, and the connection it was read through.</summary>
+        internal static PsApiManagementContext ContextOf(PsApiManagementBackend b) => new PsApiManagementContext
+        {
+            ResourceGroupName = b.ResourceGroupName ?? Segment(b.Id, "resourceGroups"),
+            ServiceName = b.ServiceName ?? Segment(b.Id, "service"),
+            SubscriptionId = Segment(b.Id, "subscriptions") ?? b.SourceContext?.SubscriptionId,
+            Endpoint = b.SourceContext?.Endpoint,
+            CaCertificateFile = b.SourceContext?.CaCertificateFile,
+            AccessToken = b.SourceContext?.AccessToken,
+        };
+
+        internal static string BackendIdOf(PsApiManagementBackend b) => b.BackendId ?? Segment(b.Id, "backends");
+
         private static Dictionary<string, object> Obj(Dictionary<string, object> d, string key) =>
             d != null && d.TryGetValue(key, out object v) ? v as Dictionary<string, object> : null;
 

@@ -130,16 +130,8 @@ namespace ApiManagementBackend.Cmdlets
             string backendId = BackendId;
             if (ParameterSetName == InputObjectSet)
             {
-                backendId = InputObject.BackendId;
-                ctx = new PsApiManagementContext
-                {
-                    ResourceGroupName = InputObject.ResourceGroupName,
-                    ServiceName = InputObject.ServiceName,
-                    SubscriptionId = BackendMapper.Segment(InputObject.Id, "subscriptions"),
-                    Endpoint = InputObject.SourceContext?.Endpoint,
-                    CaCertificateFile = InputObject.SourceContext?.CaCertificateFile,
-                    AccessToken = InputObject.SourceContext?.AccessToken,
-                };
+                backendId = BackendMapper.BackendIdOf(InputObject);
+                ctx = BackendMapper.ContextOf(InputObject);
             }
             string ifMatch = UseETag.IsPresent && InputObject != null ? InputObject.ETag : null;
             if (!ShouldProcess(backendId, "Remove Backend")) return;

@@ -151,16 +151,8 @@ namespace ApiManagementBackend.Cmdlets
             string backendId;
             if (ParameterSetName == InputObjectSet)
             {
-                backendId = InputObject.BackendId ?? BackendMapper.Segment(InputObject.Id, "backends");
-                ctx = new PsApiManagementContext
-                {
-                    ResourceGroupName = InputObject.ResourceGroupName ?? BackendMapper.Segment(InputObject.Id, "resourceGroups"),
-                    ServiceName = InputObject.ServiceName ?? BackendMapper.Segment(InputObject.Id, "service"),
-                    SubscriptionId = BackendMapper.Segment(InputObject.Id, "subscriptions") ?? InputObject.SourceContext?.SubscriptionId,
-                    Endpoint = InputObject.SourceContext?.Endpoint,
-                    CaCertificateFile = InputObject.SourceContext?.CaCertificateFile,
-                    AccessToken = InputObject.SourceContext?.AccessToken,
-                };
+                backendId = BackendMapper.BackendIdOf(InputObject);
+                ctx = BackendMapper.ContextOf(InputObject);
             }
             else
             {
