@@ -44,8 +44,9 @@ build() {
   if [[ -d powershell/ApiManagementBackend/en-US ]]; then cp -r powershell/ApiManagementBackend/en-US "$module/"; fi
   cp "$native_dir/$(native_file)" "$module/runtimes/$(rid)/native/"
 
-  step "dotnet build console host (out/host)"
+  step "dotnet build console host (out/host) and benchmark host (out/bench)"
   dotnet build powershell/Host -c Release -nologo -v quiet -warnaserror -o "$root/out/host"
+  dotnet build powershell/Bench -c Release -nologo -v quiet -warnaserror -o "$root/out/bench"
 }
 
 run() {

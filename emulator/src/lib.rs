@@ -135,6 +135,9 @@ pub struct LoggedRequest {
     pub headers: BTreeMap<String, String>,
     pub body: Option<String>,
     pub status: u16,
+    /// Microseconds the emulator spent on the request (after reading it, before sending the
+    /// answer), added latency and slow bodies excluded: its own share of a round trip.
+    pub handling_us: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -403,6 +406,8 @@ async fn handle(State(emu): State<Arc<Emulator>>, req: Request) -> Response {
     let bytes = axum::body::to_bytes(body, 16 * 1024 * 1024)
         .await
         .unwrap_or_default();
+    let received = Instant::now();
+    let mut waited = Duration::ZERO;
     let path = parts.uri.path().to_string();
     let query = parts.uri.query().unwrap_or_default().to_string();
     let host = parts
@@ -422,6 +427,7 @@ async fn handle(State(emu): State<Arc<Emulator>>, req: Request) -> Response {
         let (forced, latency, shape) = emu.pick_fault();
         if latency > 0 {
             tokio::time::sleep(Duration::from_millis(latency)).await;
+            waited = Duration::from_millis(latency);
         }
         match forced {
             Some(reply) => reply,
@@ -482,6 +488,7 @@ async fn handle(State(emu): State<Arc<Emulator>>, req: Request) -> Response {
             } else {
                 reply.status.as_u16()
             },
+            handling_us: received.elapsed().saturating_sub(waited).as_micros() as u64,
         });
     }
     if reply.reset {

@@ -205,7 +205,8 @@ namespace ApiManagementBackend.Cmdlets
                 PatchHandle sent = patch;
                 CancelHandle cancel = Cancel;
                 patch = null; // owned by the pending update from here on
-                var task = Task.Run(() =>
+                // Blocking native calls run on the module's dedicated threads (see NativeWorkers).
+                var task = NativeWorkers.Run(() =>
                 {
                     try
                     {
