@@ -17,7 +17,7 @@ namespace ApiManagementBackend
     /// <list type="number">
     /// <item>the context (New-AzApiManagementContext -SubscriptionId -Endpoint -CaCertificateFile -AccessToken);</item>
     /// <item>the environment: AZURE_SUBSCRIPTION_ID, APIM_BACKEND_ENDPOINT, APIM_BACKEND_CA_FILE,
-    /// APIM_BACKEND_ACCESS_TOKEN;</item>
+    /// APIM_BACKEND_ACCESS_TOKEN (and APIM_BACKEND_CREDENTIAL_SOURCES to narrow the chain below);</item>
     /// <item>Az.Accounts, when loaded: -DefaultProfile's or the current Az context (subscription,
     /// Resource Manager URL) and Get-AzAccessToken;</item>
     /// <item>the native library's credential chain (environment service principal, workload
@@ -101,7 +101,8 @@ namespace ApiManagementBackend
                 if (AccessToken == null && cmdlet.InvokeCommand.GetCommand("Get-AzAccessToken", CommandTypes.Cmdlet | CommandTypes.Function) != null)
                 {
                     string resource = Endpoint ?? "https://management.azure.com";
-                    var r = cmdlet.InvokeCommand.InvokeScript("param($u) Get-AzAccessToken -ResourceUrl $u", false, PipelineResultTypes.Output, null, resource);
+                    // PipelineResultTypes.None: return the results here rather than write them to this cmdlet's output.
+                    var r = cmdlet.InvokeCommand.InvokeScript("param($u) Get-AzAccessToken -ResourceUrl $u", false, PipelineResultTypes.None, null, resource);
                     object token = r.Count > 0 ? r[0].Properties["Token"]?.Value : null;
                     AccessToken = token is SecureString s ? BackendMapper.FromSecure(s) : token?.ToString();
                     if (AccessToken != null) Sources.Add("access token: Get-AzAccessToken");
@@ -123,6 +124,9 @@ namespace ApiManagementBackend
             if (CaCertificateFile != null) o["caCertificateFile"] = CaCertificateFile;
             if (AccessToken != null) o["accessToken"] = AccessToken;
             if (ApiVersion != null) o["apiVersion"] = ApiVersion;
+            // Narrow the native credential chain, e.g. to keep CI away from managed identity.
+            string sources = Env("APIM_BACKEND_CREDENTIAL_SOURCES");
+            if (sources != null) o["credentialSources"] = sources.Split(new[] { ',' }, StringSplitOptions.RemoveEmptyEntries);
             return Json.Write(o);
         }
 

@@ -93,6 +93,56 @@ namespace ApiManagementBackend.Tests
         }
 
         [Fact]
+        public void One_failure_in_a_bulk_run_is_one_error_and_the_rest_go_on_in_order()
+        {
+            foreach (string id in new[] { "ok1", "ok2", "ok4" }) _emu.Seed("rg1", "apim1", id, Single);
+            using var s = Session();
+            ScriptResult r = s.Run("'ok1','ok2','missing3','ok4' | ForEach-Object { [pscustomobject]@{ Context = $c; BackendId = $_ } } | Set-AzApiManagementBackend -Title bulk -PassThru -ThrottleLimit 4");
+            ErrorRecord e = Assert.Single(r.Errors);
+            Assert.Equal("BackendNotFound" + SetFqid, e.FullyQualifiedErrorId);
+            Assert.Equal("missing3", e.TargetObject);
+            Assert.Equal(new[] { "ok1", "ok2", "ok4" }, r.Output.Select(o => (string)o.Properties["BackendId"].Value));
+        }
+
+        [Fact]
+        public void Enum_parameters_tab_complete()
+        {
+            using var s = Session();
+            ScriptResult r = s.Run(
+                "foreach ($line in 'Set-AzApiManagementBackend -Protocol s', 'Set-AzApiManagementBackend -Type P') { (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText }");
+            r.AssertNoErrors();
+            Assert.Equal(new object[] { "soap", "Pool" }, r.Output.Select(o => o.BaseObject).ToArray());
+        }
+
+        [Fact]
+        public void Connection_comes_from_Az_Accounts_when_nothing_else_gives_it()
+        {
+            _emu.Seed("rg1", "apim1", "az1", Single);
+            string[] names = { "AZURE_SUBSCRIPTION_ID", "APIM_BACKEND_ENDPOINT", "APIM_BACKEND_ACCESS_TOKEN" };
+            var saved = names.ToDictionary(n => n, n => System.Environment.GetEnvironmentVariable(n));
+            try
+            {
+                foreach (string n in names) System.Environment.SetEnvironmentVariable(n, null);
+                using var s = new PowerShellSession();
+                // Stand-ins for Az.Accounts' cmdlets, with the shapes scripts see from the real ones.
+                ScriptResult r = s.Run(
+                    "function Get-AzContext { [pscustomobject]@{ Subscription = [pscustomobject]@{ Id = '" + EmulatorFixture.Sub + "' }; Environment = [pscustomobject]@{ ResourceManagerUrl = '" + _emu.Process.BaseUrl + "/' } } }\n" +
+                    "function Get-AzAccessToken { param($ResourceUrl) $global:AskedFor = $ResourceUrl; [pscustomobject]@{ Token = [System.Net.NetworkCredential]::new('', 'az-token').SecurePassword } }\n" +
+                    "$c = New-AzApiManagementContext -ResourceGroupName rg1 -ServiceName apim1\n" +
+                    "Set-AzApiManagementBackend -Context $c -BackendId az1 -Title 'via Az' -Verbose\n" +
+                    "$global:AskedFor");
+                r.AssertNoErrors();
+                Assert.Equal(_emu.Process.BaseUrl, Assert.Single(r.Output).BaseObject);
+                Assert.Contains(r.Verbose, v => v.Message.Contains("subscription: Az context") && v.Message.Contains("endpoint: Az context") && v.Message.Contains("access token: Get-AzAccessToken"));
+                Assert.Equal("via Az", Props("az1").GetProperty("title").GetString());
+            }
+            finally
+            {
+                foreach (var kv in saved) System.Environment.SetEnvironmentVariable(kv.Key, kv.Value);
+            }
+        }
+
+        [Fact]
         public void A_thousand_piped_backends_finish_under_throttling_in_input_order()
         {
             for (int i = 0; i < 1000; i++)

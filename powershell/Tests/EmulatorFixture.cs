@@ -24,6 +24,9 @@ namespace ApiManagementBackend.Tests
             string profile = Environment.GetEnvironmentVariable("APIMB_PROFILE") ?? "debug";
             string binary = Environment.GetEnvironmentVariable("APIMB_EMULATOR")
                 ?? Path.Combine(Paths.RepoRoot, "target", profile, OperatingSystem.IsWindows() ? "apim-emulator.exe" : "apim-emulator");
+            // Tests must never reach a managed-identity endpoint: if a test ever falls through to
+            // the credential chain, only the (offline) environment source may run.
+            Environment.SetEnvironmentVariable("APIM_BACKEND_CREDENTIAL_SOURCES", "environment");
             // A large write bucket so seeding is not throttled; throttling tests set their own.
             Process = EmulatorProcess.Start(binary, "--write-bucket", "1000000", "--write-refill", "1000000");
             var ca = X509Certificate2.CreateFromPem(File.ReadAllText(Process.CaFile));
