@@ -87,6 +87,13 @@ test_all() {
   rm -f "$root/target/reliability-counts.txt"
   dotnet test powershell/Tests -c Release -nologo -warnaserror --logger "console;verbosity=normal"
 
+  step "build.ps1 in the hosted engine builds the same module folder"
+  local expected="$root/target/module-from-build-sh"
+  rm -rf "$expected" && cp -r "$root/out/module/ApiManagementBackend" "$expected"
+  dotnet "$root/out/host/apimhost.dll" "$root/build.ps1" -Task Build -Configuration "$profile" >/dev/null
+  diff -r "$expected" "$root/out/module/ApiManagementBackend"
+  echo "build.ps1: module folder identical"
+
   step "suite counts"
   cat "$root/target/reliability-counts.txt"
 }

@@ -82,7 +82,28 @@ namespace ApiManagementBackend.Hosting
             if (scriptFile != null)
             {
                 ps.AddCommand(Path.GetFullPath(scriptFile));
-                foreach (string a in scriptArgs) ps.AddArgument(a);
+                // "-Name value" binds a named parameter, a "-Name" followed by another name (or
+                // nothing) a switch, anything else is positional.
+                for (int i = 0; i < scriptArgs.Count; i++)
+                {
+                    string a = scriptArgs[i];
+                    if (a.Length > 1 && a[0] == '-' && !char.IsDigit(a[1]))
+                    {
+                        string name = a.Substring(1).TrimEnd(':');
+                        if (i + 1 < scriptArgs.Count && !(scriptArgs[i + 1].Length > 1 && scriptArgs[i + 1][0] == '-' && !char.IsDigit(scriptArgs[i + 1][1])))
+                        {
+                            ps.AddParameter(name, scriptArgs[++i]);
+                        }
+                        else
+                        {
+                            ps.AddParameter(name);
+                        }
+                    }
+                    else
+                    {
+                        ps.AddArgument(a);
+                    }
+                }
             }
             else
             {
