@@ -27,7 +27,9 @@ function Write-Step([string] $Text) { $Host.UI.WriteLine("==> $Text") }
 
 function Invoke-Native([string] $Name, [string[]] $Arguments) {
     Write-Step "$Name $($Arguments -join ' ')"
-    & $Name @Arguments
+    # Tools such as cargo report progress on stderr: show it as text; the exit code decides.
+    $ErrorActionPreference = 'Continue'
+    & $Name @Arguments 2>&1 | ForEach-Object { $Host.UI.WriteLine("$_") }
     if ($LASTEXITCODE) { throw "$Name failed with exit code $LASTEXITCODE" }
 }
 
