@@ -974,15 +974,9 @@ impl Emulator {
         if let Some(r) = check_backend_id(id) {
             return r;
         }
-        let body: Value = match serde_json::from_slice(body) {
+        let body = match json_body(body) {
             Ok(v) => v,
-            Err(e) => {
-                return arm_error(
-                    StatusCode::BAD_REQUEST,
-                    "InvalidRequestContent",
-                    format!("The request content is not valid JSON: {e}"),
-                )
-            }
+            Err(r) => return *r,
         };
         let violations = rules::check_put_body(&body);
         if !violations.is_empty() {
@@ -1046,15 +1040,9 @@ impl Emulator {
     }
 
     fn patch(&self, target: &Target, id: &str, headers: &HeaderMap, body: &[u8]) -> Reply {
-        let patch: Value = match serde_json::from_slice(body) {
+        let patch = match json_body(body) {
             Ok(v) => v,
-            Err(e) => {
-                return arm_error(
-                    StatusCode::BAD_REQUEST,
-                    "InvalidRequestContent",
-                    format!("The request content is not valid JSON: {e}"),
-                )
-            }
+            Err(r) => return *r,
         };
         let violations = rules::check_patch_body(&patch);
         if !violations.is_empty() {
@@ -1071,17 +1059,8 @@ impl Emulator {
         else {
             return not_found(id);
         };
-        match header(headers, "if-match").as_deref() {
-            None => {
-                return arm_error(
-                    StatusCode::BAD_REQUEST,
-                    "IfMatchHeaderRequired",
-                    "The If-Match header is required: send the ETag from a GET, or * for an unconditional update.",
-                )
-            }
-            Some("*") => {}
-            Some(m) if m == current.etag => {}
-            Some(_) => return precondition_failed(id),
+        if let Some(r) = check_if_match(headers, &current.etag, id, "update") {
+            return r;
         }
         let mut props = current.properties.clone();
         if let Some(p) = patch.get("properties") {
@@ -1119,17 +1098,8 @@ impl Emulator {
         let Some(current) = service.backends.get(&key) else {
             return Reply::empty(StatusCode::NO_CONTENT);
         };
-        match header(headers, "if-match").as_deref() {
-            None => {
-                return arm_error(
-                    StatusCode::BAD_REQUEST,
-                    "IfMatchHeaderRequired",
-                    "The If-Match header is required: send the ETag from a GET, or * for an unconditional delete.",
-                )
-            }
-            Some("*") => {}
-            Some(m) if m == current.etag => {}
-            Some(_) => return precondition_failed(id),
+        if let Some(r) = check_if_match(headers, &current.etag, id, "delete") {
+            return r;
         }
         service.backends.remove(&key);
         drop(inner);
@@ -1170,6 +1140,30 @@ fn check_backend_id(id: &str) -> Option<Reply> {
             "The backend id must be 1 to 80 characters and must not contain * # & + : < > ? % \\ /.",
         )
     })
+}
+
+fn json_body(body: &[u8]) -> Result<Value, Box<Reply>> {
+    serde_json::from_slice(body).map_err(|e| {
+        Box::new(arm_error(
+            StatusCode::BAD_REQUEST,
+            "InvalidRequestContent",
+            format!("The request content is not valid JSON: {e}"),
+        ))
+    })
+}
+
+/// PATCH and DELETE require If-Match: `*`, or the current ETag (else 412).
+fn check_if_match(headers: &HeaderMap, current: &str, id: &str, operation: &str) -> Option<Reply> {
+    match header(headers, "if-match").as_deref() {
+        None => Some(arm_error(
+            StatusCode::BAD_REQUEST,
+            "IfMatchHeaderRequired",
+            format!("The If-Match header is required: send the ETag from a GET, or * for an unconditional {operation}."),
+        )),
+        Some("*") => None,
+        Some(m) if m == current => None,
+        Some(_) => Some(precondition_failed(id)),
+    }
 }
 
 fn not_found(id: &str) -> Reply {

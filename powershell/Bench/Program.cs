@@ -108,7 +108,7 @@ namespace ApiManagementBackend.Bench
             sections.Add(ColdStarts());
             using (var emu = EmulatorProcess.Start(_emulatorBin, "--write-bucket", "1000000", "--write-refill", "1000000"))
             {
-                var ctl = new Control(emu);
+                using var ctl = new EmulatorControl(emu);
                 Log("single calls");
                 sections.Add(SingleCalls(emu, ctl));
                 Log("bulk");
@@ -171,6 +171,8 @@ namespace ApiManagementBackend.Bench
 
         private double _floorPeakMb;
 
+        private const string SingleBackend = "{\"url\":\"https://contoso.com/api\",\"protocol\":\"http\"}";
+
         /// <summary>Runs `command` _calls times in a script loop, timing each with a Stopwatch.</summary>
         private double[] Timed(Session session, string command) =>
             session.Run("$lat = [double[]]::new(" + _calls + "); $sw = [System.Diagnostics.Stopwatch]::new()\n" +
@@ -179,16 +181,16 @@ namespace ApiManagementBackend.Bench
 
         // ------------------------------------------------------------------ 2. single calls
 
-        private string SingleCalls(EmulatorProcess emu, Control ctl)
+        private string SingleCalls(EmulatorProcess emu, EmulatorControl ctl)
         {
-            ctl.Seed("b1");
+            ctl.Seed("rg1", "apim1", "b1", SingleBackend);
             using var session = new Session(_module);
             session.Run("$c = New-AzApiManagementContext -ResourceGroupName rg1 -ServiceName apim1");
             // Warm-up: JIT, connection pool, token.
             session.Run("foreach ($i in 1..50) { Set-AzApiManagementBackend -Context $c -BackendId b1 -Description \"warm $i\" }");
-            ctl.ClearLog();
+            ctl.ClearRequests();
             double[] module = Timed(session, "Set-AzApiManagementBackend -Context $c -BackendId b1 -Description \"d$i\"");
-            double[] handling = ctl.Log().Where(r => r.GetProperty("method").GetString() == "PATCH").Select(r => r.GetProperty("handlingUs").GetDouble() / 1000).ToArray();
+            double[] handling = ctl.Requests().Where(r => r.GetProperty("method").GetString() == "PATCH").Select(r => r.GetProperty("handlingUs").GetDouble() / 1000).ToArray();
             _commands.Add("Set-AzApiManagementBackend -Context $c -BackendId b1 -Description \"d$i\"   # " + _calls + " times in one runspace, Stopwatch per call");
 
             // Breakdown of the module's share, measured: engine + binding + patch build (-WhatIf
@@ -225,11 +227,11 @@ namespace ApiManagementBackend.Bench
 
         // ------------------------------------------------------------------ 3./4. bulk and memory
 
-        private string Bulk(EmulatorProcess emu, Control ctl)
+        private string Bulk(EmulatorProcess emu, EmulatorControl ctl)
         {
             const int N = 1000, Width = 8, Bucket = 50, Refill = 200, LatencyMs = 20;
             ctl.Reset();
-            for (int i = 0; i < N; i++) ctl.Seed("bulk" + i.ToString("D4", CultureInfo.InvariantCulture));
+            for (int i = 0; i < N; i++) ctl.Seed("rg1", "apim1", "bulk" + i.ToString("D4", CultureInfo.InvariantCulture), SingleBackend);
             string faults = "{\"writeBucket\":" + Bucket + ",\"writeRefillPerSec\":" + Refill + ",\"latencyMs\":" + LatencyMs + "}";
             double lowerBound = Math.Max((N - Bucket) / (double)Refill, N * LatencyMs / 1000.0 / Width);
 
@@ -238,7 +240,7 @@ namespace ApiManagementBackend.Bench
             {
                 session.Run("$c = New-AzApiManagementContext -ResourceGroupName rg1 -ServiceName apim1");
                 ctl.SetFaults(faults);
-                ctl.ClearLog();
+                ctl.ClearRequests();
                 var sw = Stopwatch.StartNew();
                 var r = session.RunWithErrors("0.." + (N - 1) + " | ForEach-Object { [pscustomobject]@{ Context = $c; BackendId = 'bulk' + $_.ToString('D4') } } | Set-AzApiManagementBackend -Description 'module bulk' -ThrottleLimit " + Width);
                 sw.Stop();
@@ -250,7 +252,7 @@ namespace ApiManagementBackend.Bench
             {
                 ctl.SetFaults("{}");
                 ctl.SetFaults(faults); // a full bucket for each run
-                ctl.ClearLog();
+                ctl.ClearRequests();
                 var sw = Stopwatch.StartNew();
                 var js = RunJson("node", new[] { Path.Combine(_nodeDir, "bench.mjs"), "bulk", N.ToString(CultureInfo.InvariantCulture), width.ToString(CultureInfo.InvariantCulture) }, NodeEnv(emu));
                 sw.Stop();
@@ -283,7 +285,7 @@ namespace ApiManagementBackend.Bench
 
         private double _peakMb;
 
-        private static int Throttled(Control ctl) => ctl.Log().Count(r => r.GetProperty("status").GetInt32() == 429);
+        private static int Throttled(EmulatorControl ctl) => ctl.Requests().Count(r => r.GetProperty("status").GetInt32() == 429);
 
         // ------------------------------------------------------------------ 5. criterion
 
@@ -452,44 +454,5 @@ namespace ApiManagementBackend.Bench
         }
 
         public void Dispose() => _rs.Dispose();
-    }
-
-    /// <summary>The emulator's control endpoints.</summary>
-    internal sealed class Control
-    {
-        private readonly HttpClient _http;
-
-        internal Control(EmulatorProcess emu)
-        {
-            var ca = X509Certificate2.CreateFromPem(File.ReadAllText(emu.CaFile));
-            var handler = new HttpClientHandler
-            {
-                ServerCertificateCustomValidationCallback = (_, cert, chain, _) =>
-                {
-                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                    chain.ChainPolicy.CustomTrustStore.Add(ca);
-                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                    return chain.Build(cert);
-                },
-            };
-            _http = new HttpClient(handler) { BaseAddress = new Uri(emu.BaseUrl) };
-        }
-
-        internal void Reset() => _http.PostAsync("/_emulator/reset", null).Result.EnsureSuccessStatusCode();
-        internal void ClearLog() => _http.DeleteAsync("/_emulator/requests").Result.EnsureSuccessStatusCode();
-        internal void SetFaults(string json) => _http.PutAsync("/_emulator/faults", new StringContent(json, Encoding.UTF8, "application/json")).Result.EnsureSuccessStatusCode();
-
-        internal List<JsonElement> Log() =>
-            JsonDocument.Parse(_http.GetStringAsync("/_emulator/requests").Result).RootElement.EnumerateArray().Select(e => e.Clone()).ToList();
-
-        internal void Seed(string id)
-        {
-            var req = new HttpRequestMessage(HttpMethod.Put, "/subscriptions/" + EmulatorProcess.SubscriptionId + "/resourceGroups/rg1/providers/Microsoft.ApiManagement/service/apim1/backends/" + id + "?api-version=2024-05-01")
-            {
-                Content = new StringContent("{\"properties\":{\"url\":\"https://contoso.com/api\",\"protocol\":\"http\"}}", Encoding.UTF8, "application/json"),
-            };
-            req.Headers.Add("Authorization", "Bearer seed");
-            _http.SendAsync(req).Result.EnsureSuccessStatusCode();
-        }
     }
 }
