@@ -1,8 +1,9 @@
 # The main job: update a backend with Set-AzApiManagementBackend, as in Az's help examples.
 # `./build.sh run` runs this against the built-in emulator (it sets APIM_BACKEND_ENDPOINT,
 # APIM_BACKEND_CA_FILE, AZURE_SUBSCRIPTION_ID and APIM_BACKEND_ACCESS_TOKEN). Against Azure, set
-# AZURE_SUBSCRIPTION_ID and sign in (Connect-AzAccount, az login or a service principal) instead;
-# see README.md.
+# AZURE_SUBSCRIPTION_ID and sign in (Connect-AzAccount, az login or a service principal) instead,
+# and use a test backend: the examples change its description, URL and title. See README.md.
+[CmdletBinding(SupportsShouldProcess)]   # -WhatIf shows what would be sent and sends nothing
 param(
     [string] $ResourceGroupName = 'rg1',
     [string] $ServiceName = 'apim1',
