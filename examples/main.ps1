@@ -14,7 +14,7 @@ $apimContext = New-AzApiManagementContext -ResourceGroupName $ResourceGroupName 
 
 if ($env:APIM_BACKEND_ENDPOINT) {
     # Seed the emulator with the backend the examples update.
-    $null = New-AzApiManagementBackend -Context $apimContext -BackendId $BackendId -Url 'https://contoso.com/awesomeapi' -Protocol http -Title 'first backend'
+    $null = New-AzApiManagementBackend -Context $apimContext -BackendId $BackendId -Url 'https://contoso.com/awesomeapi' -Protocol http -Title 'first backend' -WhatIf:$false
 }
 
 '== Example 1: change the description of a backend'
