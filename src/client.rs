@@ -329,18 +329,16 @@ impl ArmClient {
         cancel: &CancelToken,
     ) -> Result<BackendResponse, Error> {
         Self::needs_backend_id(target)?;
-        let body = patch.body_json();
-        if body.contains(":null") {
-            let v: serde_json::Value = serde_json::from_str(&body).expect("patch bodies are JSON");
-            if has_null(&v) {
-                return Err(Error::new(
-                    ErrorKind::Validation,
-                    "NotAllowed",
-                    "A new backend cannot remove settings: give values only.",
-                )
-                .with_field("Clear"));
-            }
+        // A null in a patch means "remove": a new backend has nothing to remove.
+        if has_null(&serde_json::to_value(patch.body()).expect("patch types always serialize")) {
+            return Err(Error::new(
+                ErrorKind::Validation,
+                "NotAllowed",
+                "A new backend cannot remove settings: give values only.",
+            )
+            .with_field("Clear"));
         }
+        let body = patch.body_json();
         let resp = self
             .transport
             .send(

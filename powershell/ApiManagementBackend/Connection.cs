@@ -76,8 +76,8 @@ namespace ApiManagementBackend
                 PSObject azContext = null;
                 if (defaultProfile != null)
                 {
-                    azContext = PSObject.AsPSObject(defaultProfile).Properties["DefaultContext"]?.Value as PSObject
-                        ?? (PSObject.AsPSObject(defaultProfile).Properties["DefaultContext"]?.Value is object o ? PSObject.AsPSObject(o) : null);
+                    object dc = PSObject.AsPSObject(defaultProfile).Properties["DefaultContext"]?.Value;
+                    azContext = dc == null ? null : PSObject.AsPSObject(dc);
                 }
                 if (azContext == null && cmdlet.InvokeCommand.GetCommand("Get-AzContext", CommandTypes.Cmdlet | CommandTypes.Function) != null)
                 {
@@ -145,9 +145,13 @@ namespace ApiManagementBackend
         // Native clients hold connection pools and token caches: keep one per distinct setting.
         private static readonly ConcurrentDictionary<string, ClientHandle> s_clients = new ConcurrentDictionary<string, ClientHandle>();
 
-        internal ClientHandle Client()
+        private ClientHandle _client;
+
+        /// <summary>The native client for these settings, shared process-wide with every equal connection.</summary>
+        internal ClientHandle Client() => _client ?? (_client = SharedClient(OptionsJson()));
+
+        private static ClientHandle SharedClient(string options)
         {
-            string options = OptionsJson();
             string key;
             using (var sha = SHA256.Create())
             {

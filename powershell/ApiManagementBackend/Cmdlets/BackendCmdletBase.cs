@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using System.Security;
 using ApiManagementBackend.Native;
+using Microsoft.Azure.Commands.ApiManagement.ServiceManagement.Models;
 
 namespace ApiManagementBackend.Cmdlets
 {
@@ -17,6 +19,26 @@ namespace ApiManagementBackend.Cmdlets
         private protected HashSet<string> CommandLineParameters = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
         private protected CancelHandle Cancel => _cancel ?? (_cancel = CancelHandle.Create());
+
+        /// <summary>Connections resolved during this invocation, by what they depend on (not the
+        /// resource group or service), so piped records do not repeat the environment and
+        /// Az.Accounts look-ups.</summary>
+        private readonly Dictionary<(string, Uri, string, SecureString), Connection> _connections =
+            new Dictionary<(string, Uri, string, SecureString), Connection>();
+
+        /// <summary>The connection for a context, resolved once per distinct setting; -Verbose says
+        /// where it came from (never the token).</summary>
+        private protected Connection ConnectionFor(PsApiManagementContext ctx, object defaultProfile, string apiVersion)
+        {
+            var key = (ctx?.SubscriptionId, ctx?.Endpoint, ctx?.CaCertificateFile, ctx?.AccessToken);
+            if (!_connections.TryGetValue(key, out Connection conn))
+            {
+                conn = Connection.Resolve(this, ctx, defaultProfile, apiVersion);
+                WriteVerbose("Connection: " + string.Join("; ", conn.Sources));
+                _connections[key] = conn;
+            }
+            return conn;
+        }
 
         protected override void BeginProcessing()
         {

@@ -56,7 +56,7 @@ namespace ApiManagementBackend.Cmdlets
             }
             TryNative(() =>
             {
-                Connection conn = Connection.Resolve(this, ctx, DefaultProfile, ApiVersion);
+                Connection conn = ConnectionFor(ctx, DefaultProfile, ApiVersion);
                 ClientHandle client = conn.Client();
                 if (backendId != null)
                 {

@@ -79,7 +79,7 @@ namespace ApiManagementBackend.Cmdlets
                 if (!ShouldProcess(BackendId, "Create Backend")) return;
                 TryNative(() =>
                 {
-                    Connection conn = Connection.Resolve(this, Context, DefaultProfile, ApiVersion);
+                    Connection conn = ConnectionFor(Context, DefaultProfile, ApiVersion);
                     BackendJson b = NativeApi.Create(conn.Client(), conn.TargetJson(Context.ResourceGroupName, Context.ServiceName, BackendId), body, null, Cancel);
                     WriteObject(BackendMapper.FromContract((Dictionary<string, object>)Json.Parse(b.Json), b.ETag, Context));
                 }, BackendId);
@@ -137,7 +137,7 @@ namespace ApiManagementBackend.Cmdlets
             if (!ShouldProcess(backendId, "Remove Backend")) return;
             TryNative(() =>
             {
-                Connection conn = Connection.Resolve(this, ctx, DefaultProfile, ApiVersion);
+                Connection conn = ConnectionFor(ctx, DefaultProfile, ApiVersion);
                 NativeApi.Delete(conn.Client(), conn.TargetJson(ctx.ResourceGroupName, ctx.ServiceName, backendId), ifMatch, Cancel);
                 if (PassThru.IsPresent) WriteObject(true);
             }, backendId);

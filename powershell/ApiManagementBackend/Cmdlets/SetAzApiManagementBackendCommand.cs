@@ -189,8 +189,7 @@ namespace ApiManagementBackend.Cmdlets
                 string target = null;
                 if (!TryNative(() =>
                 {
-                    Connection conn = Connection.Resolve(this, ctx, DefaultProfile, ApiVersion);
-                    WriteVerbose("Connection: " + string.Join("; ", conn.Sources));
+                    Connection conn = ConnectionFor(ctx, DefaultProfile, ApiVersion);
                     client = conn.Client();
                     target = conn.TargetJson(ctx.ResourceGroupName, ctx.ServiceName, backendId);
                 }, backendId))
